@@ -48,6 +48,8 @@ _EXPORTS = {
     # noise.py, anomaly.py
     "add_noise": "noise",
     "reconstruction_errors": "anomaly",
+    "pick_threshold": "anomaly",
+    "plot_error_histograms": "anomaly",
     # plots.py: matplotlib and plotly figures
     "plot_3d_cloud": "plots",
     "plot_codes": "plots",
