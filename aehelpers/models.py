@@ -5,7 +5,17 @@ Every builder returns an :class:`Autoencoder` (encoder, decoder, autoencoder), a
 """
 
 import inspect
+import math
+import numbers
 from typing import NamedTuple
+
+# Activation names every Keras 3 release understands. Checked here, before Keras is
+# imported, so a typo gets a clear message instead of a deep Keras traceback.
+ACTIVATIONS = (
+    "linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu", "swish",
+    "softplus", "softsign", "leaky_relu", "relu6", "mish", "exponential", "hard_sigmoid",
+    "softmax", "log_softmax",
+)
 
 
 class Autoencoder(NamedTuple):
@@ -29,3 +39,189 @@ def show_source(obj):
         ) from None
     print(text)
     return text
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_input_shape(func, input_shape):
+    """Return input_shape as a tuple of positive ints (an int n means (n,))."""
+    if _is_int(input_shape):
+        input_shape = (input_shape,)
+    if not isinstance(input_shape, (tuple, list)) or not input_shape:
+        raise TypeError(
+            f"{func}(): input_shape must be a tuple of positive integers such as (784,) or "
+            f"(28, 28), got {input_shape!r}"
+        )
+    if not all(_is_int(d) and d > 0 for d in input_shape):
+        raise ValueError(
+            f"{func}(): input_shape must hold positive integers, got {tuple(input_shape)!r}"
+        )
+    return tuple(int(d) for d in input_shape)
+
+
+def _check_size(func, name, value):
+    if not _is_int(value):
+        raise TypeError(f"{func}(): {name} must be a positive integer, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{func}(): {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _check_hidden_sizes(func, hidden_sizes, code_size):
+    if _is_int(hidden_sizes) or not isinstance(hidden_sizes, (tuple, list)):
+        raise TypeError(
+            f"{func}(): hidden_sizes must be a tuple of positive integers such as (256, 128) "
+            f"(or () for none), got {hidden_sizes!r}"
+        )
+    sizes = tuple(_check_size(func, "each of hidden_sizes", s) for s in hidden_sizes)
+    too_small = [s for s in sizes if s <= code_size]
+    if too_small:
+        raise ValueError(
+            f"{func}(): every hidden size must be larger than code_size={code_size}, or the "
+            f"code is not the bottleneck; got hidden_sizes={sizes!r}"
+        )
+    return sizes
+
+
+def _check_activation(func, name, value):
+    if value is None or callable(value):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{func}(): {name} must be an activation name, a callable or None, got {value!r}"
+        )
+    if value not in ACTIVATIONS:
+        raise ValueError(
+            f"{func}(): unknown {name} {value!r}; use one of {', '.join(ACTIVATIONS)}, "
+            "a callable, or None (linear)"
+        )
+    return value
+
+
+def _check_name(func, name):
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"{func}(): name must be a non-empty string, got {name!r}")
+    return name
+
+
+def _check_dense_options(func, input_shape, code_size, hidden_sizes, activations, name):
+    """Validate everything a dense builder takes; return (input_shape, n_inputs, hidden)."""
+    input_shape = _check_input_shape(func, input_shape)
+    code_size = _check_size(func, "code_size", code_size)
+    n_inputs = math.prod(input_shape)
+    if code_size >= n_inputs:
+        raise ValueError(
+            f"{func}(): code_size={code_size} must be smaller than the input size {n_inputs} "
+            f"(input_shape={input_shape}); otherwise the autoencoder can learn to copy its "
+            "input instead of compressing it"
+        )
+    hidden_sizes = _check_hidden_sizes(func, hidden_sizes, code_size)
+    for arg, value in activations.items():
+        _check_activation(func, arg, value)
+    _check_name(func, name)
+    return input_shape, n_inputs, hidden_sizes
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def build_dense_autoencoder(
+    *,
+    input_shape=(784,),
+    code_size=32,
+    hidden_sizes=(),
+    activation="relu",
+    code_activation="relu",
+    output_activation="sigmoid",
+    name="dense_autoencoder",
+):
+    """Build a fully connected autoencoder: input -> [hidden...] -> code -> [hidden...] -> input.
+
+    Taught in notebook 02 (784 -> 32 -> 784 on MNIST) and used in 03 as the shallow baseline.
+    ``input_shape`` may be flat, e.g. (784,), or an image shape, e.g. (28, 28): the encoder
+    then flattens and the decoder reshapes back. ``hidden_sizes`` are the encoder's hidden
+    layers from the input inwards; the decoder mirrors them. ``activation`` is used in the
+    hidden layers, ``code_activation`` in the code layer and ``output_activation`` in the last
+    layer (sigmoid suits pixels in [0, 1]); None means linear.
+    Returns ``Autoencoder(encoder, decoder, autoencoder)``; the three models share weights.
+
+    Rejects, before Keras is imported: a non-positive or non-integer size, a code_size not
+    smaller than the input size, a hidden size not larger than code_size, an unknown
+    activation name, and an empty name.
+    """
+    input_shape, n_inputs, hidden_sizes = _check_dense_options(
+        "build_dense_autoencoder", input_shape, code_size, hidden_sizes,
+        {"activation": activation, "code_activation": code_activation,
+         "output_activation": output_activation},
+        name,
+    )
+    import keras
+    from keras import layers
+
+    # Encoder: (flatten), hidden layers narrowing down, then the code layer (the bottleneck).
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
+    for i, size in enumerate(hidden_sizes, start=1):
+        x = layers.Dense(size, activation=activation, name=f"encoder_hidden_{i}")(x)
+    code = layers.Dense(code_size, activation=code_activation, name="code")(x)
+    encoder = keras.Model(inputs, code, name="encoder")
+
+    # Decoder: the mirror image, from the code back to as many values as the input has.
+    code_inputs = keras.Input(shape=(code_size,), name="code_input")
+    x = code_inputs
+    for i, size in enumerate(reversed(hidden_sizes), start=1):
+        x = layers.Dense(size, activation=activation, name=f"decoder_hidden_{i}")(x)
+    x = layers.Dense(n_inputs, activation=output_activation, name="reconstruction")(x)
+    outputs = layers.Reshape(input_shape, name="reshape")(x) if len(input_shape) > 1 else x
+    decoder = keras.Model(code_inputs, outputs, name="decoder")
+
+    # The autoencoder is the two in a row: it is trained to give back its input.
+    autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name=name)
+    return Autoencoder(encoder, decoder, autoencoder)
+
+
+def build_stacked_autoencoder(
+    *,
+    input_shape=(784,),
+    code_size=32,
+    hidden_sizes=(256, 128),
+    activation="relu",
+    code_activation="relu",
+    output_activation="sigmoid",
+    name="stacked_autoencoder",
+):
+    """Build a deep ("stacked") dense autoencoder, e.g. 784-256-128-32-128-256-784.
+
+    Taught in notebook 03 (Fashion-MNIST). It is :func:`build_dense_autoencoder` with at
+    least one hidden layer on each side: read that function's source for the Keras code.
+    Options as there; returns ``Autoencoder(encoder, decoder, autoencoder)``.
+
+    Rejects everything :func:`build_dense_autoencoder` rejects, and empty ``hidden_sizes``
+    (use build_dense_autoencoder for a shallow model).
+    """
+    func = "build_stacked_autoencoder"
+    _check_dense_options(
+        func, input_shape, code_size, hidden_sizes,
+        {"activation": activation, "code_activation": code_activation,
+         "output_activation": output_activation},
+        name,
+    )
+    if len(hidden_sizes) == 0:
+        raise ValueError(
+            f"{func}(): hidden_sizes must name at least one hidden layer, e.g. (256, 128); "
+            "for a shallow model use build_dense_autoencoder()"
+        )
+    return build_dense_autoencoder(
+        input_shape=input_shape,
+        code_size=code_size,
+        hidden_sizes=hidden_sizes,
+        activation=activation,
+        code_activation=code_activation,
+        output_activation=output_activation,
+        name=name,
+    )
