@@ -54,17 +54,18 @@ def set_seed(seed=DEFAULT_SEED):
 
     Rejects a seed that is not a non-negative integer.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"set_seed(): seed must be a non-negative integer, got {seed!r}")
+    _check_seed("set_seed", seed)
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except Exception:  # pragma: no cover - older TensorFlow without the switch
-        pass
+    tf.config.experimental.enable_op_determinism()
     return seed
+
+
+def _check_seed(caller, seed):
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"{caller}(): seed must be a non-negative integer, got {seed!r}")
 
 
 def in_colab():
@@ -82,10 +83,32 @@ def cache_dir():
     return path
 
 
+def _import_tensorflow_quietly():
+    """Import TensorFlow with the C++ start-up lines (oneDNN, CUDA) sent to /dev/null.
+
+    TensorFlow writes them straight to file descriptor 2 before its log level applies, and
+    Jupyter kernels forward that descriptor into cell outputs.
+    """
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras  # noqa: F401  (loads the rest of the native code while quiet)
+            import tensorflow as tf
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return tf
+
+
 def _quiet_tensorflow():
-    """Silence TensorFlow's Python and absl loggers (the C++ ones are set on import)."""
+    """Import TensorFlow quietly and silence its Python and absl loggers."""
     import logging
 
+    tf = _import_tensorflow_quietly()
     for name in ("tensorflow", "absl", "h5py"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
@@ -95,8 +118,6 @@ def _quiet_tensorflow():
     except ImportError:  # pragma: no cover
         pass
     warnings.filterwarnings("ignore", module=r"tensorflow(\.|$)")
-    import tensorflow as tf
-
     tf.get_logger().setLevel("ERROR")
     return tf
 
@@ -123,9 +144,7 @@ def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
     Call it once at the top of every notebook. In Colab it also enables the custom widget
     manager. Prints one line with the versions, the seed and the mode. Rejects a bad seed.
     """
-    set_seed_value = seed  # validated by set_seed below, before TensorFlow is imported
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"setup_notebook(): seed must be a non-negative integer, got {seed!r}")
+    _check_seed("setup_notebook", seed)
     tf = _quiet_tensorflow()
     import keras
 
@@ -134,7 +153,7 @@ def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
             f"This course needs Keras 3 (found {keras.__version__}): "
             "pip install -U 'tensorflow>=2.16' 'keras>=3'"
         )
-    set_seed(set_seed_value)
+    set_seed(seed)
     _pick_plotly_renderer()
     _enable_colab_widgets()
     if verbose:

@@ -1,0 +1,121 @@
+"""Notebook setup: quick mode, sizes, seeds, quiet TensorFlow, cache folder."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import aehelpers as ae
+from aehelpers import config
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("yes", True), ("", False), ("0", False), ("false", False)],
+)
+def test_quick_mode_reads_one_environment_variable(monkeypatch, value, expected):
+    monkeypatch.setenv("AEHELPERS_QUICK", value)
+    assert ae.quick_mode() is expected
+
+
+def test_quick_mode_is_off_by_default(monkeypatch):
+    monkeypatch.delenv("AEHELPERS_QUICK", raising=False)
+    assert ae.quick_mode() is False
+
+
+def test_sizes_are_the_full_values_outside_quick_mode(monkeypatch):
+    monkeypatch.setenv("AEHELPERS_QUICK", "0")
+    s = ae.sizes(n_train=60_000, epochs=20, batch=7)
+    assert (s.n_train, s.epochs, s.batch) == (60_000, 20, 7)
+
+
+def test_sizes_shrink_to_quick_sizes_in_quick_mode(monkeypatch, capsys):
+    monkeypatch.setenv("AEHELPERS_QUICK", "1")
+    n_train, epochs, batch = ae.sizes(n_train=60_000, epochs=20, batch=7)
+    assert n_train == ae.QUICK_SIZES["n_train"] and epochs == ae.QUICK_SIZES["epochs"]
+    assert batch == 7  # not a quick-mode size: left alone
+    assert "Quick mode" in capsys.readouterr().out
+
+
+def test_sizes_never_grow_a_small_full_value(monkeypatch):
+    monkeypatch.setenv("AEHELPERS_QUICK", "1")
+    assert ae.sizes(epochs=1).epochs == 1
+
+
+def test_sizes_accept_a_per_notebook_quick_override(monkeypatch):
+    monkeypatch.setenv("AEHELPERS_QUICK", "1")
+    assert ae.sizes(epochs=30, quick={"epochs": 5}).epochs == 5
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "10", True])
+def test_sizes_reject_what_is_not_a_positive_integer(bad):
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        ae.sizes(epochs=bad)
+
+
+def test_sizes_need_at_least_one_size():
+    with pytest.raises(TypeError, match="at least one keyword"):
+        ae.sizes()
+
+
+def test_same_seed_gives_the_same_numbers_in_numpy_and_tensorflow():
+    import tensorflow as tf
+
+    ae.set_seed(3)
+    first = np.random.rand(3), tf.random.uniform((3,)).numpy()
+    ae.set_seed(3)
+    second = np.random.rand(3), tf.random.uniform((3,)).numpy()
+    ae.set_seed(4)
+    third = np.random.rand(3), tf.random.uniform((3,)).numpy()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    assert not np.array_equal(first[1], third[1])
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "42", None])
+def test_bad_seed_is_rejected_before_tensorflow(bad):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        ae.setup_notebook(bad)
+
+
+def test_cache_dir_follows_its_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEHELPERS_CACHE_DIR", str(tmp_path / "cache"))
+    assert ae.cache_dir() == tmp_path / "cache" and (tmp_path / "cache").is_dir()
+
+
+def test_setup_notebook_silences_tensorflow_start_up_noise():
+    code = (
+        "import aehelpers as ae; ae.setup_notebook(0)\n"
+        "import keras, numpy as np\n"
+        "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
+        "m.compile('adam', 'mse'); m.fit(np.zeros((8, 3)), np.zeros((8, 2)), verbose=0)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == ""
+    assert "TensorFlow" in done.stdout and "seed 0" in done.stdout
+
+
+def test_setup_notebook_picks_a_renderer_plotly_knows():
+    import plotly.io as pio
+
+    ae.setup_notebook(0, verbose=False)
+    assert pio.renderers.default == config._pick_plotly_renderer()
+    for part in pio.renderers.default.split("+"):
+        assert part in pio.renderers
+
+
+def test_public_names_all_resolve():
+    missing = [name for name in ae.__all__ if name != "__version__" and not _resolves(name)]
+    assert missing == []
+
+
+def _resolves(name):
+    try:
+        getattr(ae, name)
+    except (AttributeError, ImportError):
+        return False
+    return True
