@@ -81,3 +81,14 @@ def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text()
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert path.name in readme, f"README does not list {path.name}"
+
+
+def test_jupyterlab_has_the_widget_and_plotly_extensions_enabled():
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "labextension", "list"],
+        capture_output=True, text=True, timeout=120,
+    )
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+    for extension in ("@jupyter-widgets/jupyterlab-manager", "jupyterlab-plotly"):
+        line = next((ln for ln in listing.splitlines() if extension in ln), "")
+        assert "enabled" in line and "OK" in line, f"{extension} not enabled:\n{listing}"
