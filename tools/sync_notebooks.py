@@ -1,9 +1,10 @@
-"""Keep every link to the repository in step with the one place it is written.
+"""Keep the README and the notebooks in step with the one place each fact is written.
 
 The repository URL lives in pyproject.toml ([project.urls] Repository). From it this
 script writes the Colab/Binder badges (between ``<!-- badges -->`` and ``<!-- /badges -->``)
 in README.md and in each notebook's first cell, and the Colab install line of each
-notebook's setup cell. ``--check`` changes nothing and exits 1 when a file is out of step.
+notebook's setup cell. The README's notebook table is written from the notebooks' own
+titles and "Run time" lines. ``--check`` changes nothing and exits 1 when a file is stale.
 
     python tools/sync_notebooks.py          # rewrite what is out of step
     python tools/sync_notebooks.py --check  # used by the tests
@@ -23,6 +24,8 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parent.parent
 BADGES = re.compile(r"<!-- badges -->(?:.*?<!-- /badges -->)?", re.S)
 INSTALL = re.compile(r'"aehelpers @ git\+[^"]*"')
+TABLE = re.compile(r"<!-- notebook-table -->.*?<!-- /notebook-table -->", re.S)
+RUN_TIME = re.compile(r"run time:?\**\s*(.+?)(?:\.\s|\.?$)", re.I | re.M)
 
 
 def repository_url():
@@ -55,6 +58,24 @@ def sync_text(text, url, notebook=None):
     return INSTALL.sub(f'"aehelpers @ git+{url}"', text)
 
 
+def notebook_table(paths):
+    """Return the README's table of notebooks: number, title (linked), run time."""
+    rows = [
+        "<!-- notebook-table -->",
+        "| # | notebook | run time (full course, 2-core CPU) |",
+        "|---|---|---|",
+    ]
+    for path in paths:
+        first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+        title = first.splitlines()[0].lstrip("# ").strip()
+        number, _, topic = title.partition(" · ")
+        found = RUN_TIME.search(first)
+        run_time = found.group(1).strip(" *") if found else "?"
+        rows.append(f"| {number} | [{topic or title}](notebooks/{path.name}) | {run_time} |")
+    rows.append("<!-- /notebook-table -->")
+    return "\n".join(rows)
+
+
 def sync_notebook(path, url):
     """Return the notebook's new JSON text, or its text unchanged when already in step."""
     text = path.read_text()
@@ -79,9 +100,10 @@ def main(argv=None):
     url = repository_url()
     stale = []
     readme = ROOT / "README.md"
-    targets = [(readme, sync_text(readme.read_text(), url))]
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        targets.append((path, sync_notebook(path, url)))
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    readme_text = TABLE.sub(lambda _: notebook_table(notebooks), readme.read_text(), count=1)
+    targets = [(readme, sync_text(readme_text, url))]
+    targets += [(path, sync_notebook(path, url)) for path in notebooks]
     for path, new in targets:
         if path.read_text() != new:
             stale.append(path.relative_to(ROOT))
