@@ -1,0 +1,205 @@
+"""Tests for aehelpers.noise (add_noise) and aehelpers.batches (batches)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import aehelpers as ae
+
+
+@pytest.fixture
+def images():
+    return np.random.default_rng(0).random((20, 28, 28), dtype=np.float32)
+
+
+# --------------------------------------------------------------------------- add_noise
+
+
+def test_gaussian_noise_has_the_asked_strength_and_stays_in_range():
+    grey = np.full((200, 28, 28), 0.5, dtype=np.float32)  # far from 0 and 1: little clipping
+    noisy = ae.add_noise(grey, kind="gaussian", level=0.1, seed=0)
+    assert noisy.shape == grey.shape and noisy.dtype == np.float32
+    assert noisy.min() >= 0.0 and noisy.max() <= 1.0
+    assert np.std(noisy - grey) == pytest.approx(0.1, rel=0.02)
+    assert abs(np.mean(noisy - grey)) < 0.002
+
+
+def test_strong_gaussian_noise_is_clipped_to_pixel_range(images):
+    noisy = ae.add_noise(images, kind="gaussian", level=2.0, seed=1)
+    assert noisy.min() == 0.0 and noisy.max() == 1.0
+
+
+def test_mask_hides_the_asked_fraction_and_keeps_the_rest(images):
+    bright = images * 0.9 + 0.1  # no pixel is 0 before masking
+    noisy = ae.add_noise(bright, kind="mask", level=0.3, seed=0)
+    hidden = noisy == 0
+    assert hidden.mean() == pytest.approx(0.3, abs=0.01)
+    np.testing.assert_array_equal(noisy[~hidden], bright[~hidden])
+
+
+def test_input_is_not_changed_and_level_zero_gives_the_images_back(images):
+    before = images.copy()
+    for kind in ("gaussian", "mask"):
+        same = ae.add_noise(images, kind=kind, level=0.0, seed=0)
+        np.testing.assert_array_equal(same, images)
+        assert same is not images
+        ae.add_noise(images, kind=kind, level=0.5, seed=0)
+    np.testing.assert_array_equal(images, before)
+
+
+def test_full_mask_hides_everything(images):
+    assert not ae.add_noise(images, kind="mask", level=1.0, seed=0).any()
+
+
+def test_seed_repeats_the_noise_and_none_draws_fresh_noise(images):
+    a = ae.add_noise(images, level=0.3, seed=7)
+    b = ae.add_noise(images, level=0.3, seed=7)
+    c = ae.add_noise(images, level=0.3, seed=8)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert not np.array_equal(ae.add_noise(images, level=0.3), ae.add_noise(images, level=0.3))
+    rng = np.random.default_rng(3)
+    first, second = ae.add_noise(images, seed=rng), ae.add_noise(images, seed=rng)
+    assert not np.array_equal(first, second)
+
+
+def test_one_level_per_image():
+    grey = np.full((3, 2000), 0.5, dtype=np.float32)
+    noisy = ae.add_noise(grey, kind="gaussian", level=[0.0, 0.05, 0.2], seed=0)
+    stds = np.std(noisy - grey, axis=1)
+    assert stds[0] == 0.0
+    assert stds[1] == pytest.approx(0.05, rel=0.1)
+    assert stds[2] == pytest.approx(0.2, rel=0.1)
+    masked = ae.add_noise(grey, kind="mask", level=np.array([0.0, 0.5, 1.0]), seed=0)
+    assert (masked == 0).mean(axis=1) == pytest.approx([0.0, 0.5, 1.0], abs=0.04)
+
+
+def test_integer_images_in_range_are_accepted():
+    binary = np.random.default_rng(0).integers(0, 2, size=(4, 5, 5))
+    noisy = ae.add_noise(binary, kind="mask", level=0.5, seed=0)
+    assert noisy.dtype == np.float32 and set(np.unique(noisy)) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"kind": "salt"}, ValueError, "kind must be one of"),
+        ({"level": -0.1}, ValueError, "level"),
+        ({"level": float("nan")}, ValueError, "level"),
+        ({"level": "0.3"}, TypeError, "level"),
+        ({"level": True}, TypeError, "level"),
+        ({"kind": "mask", "level": 1.5}, ValueError, "between 0 and 1"),
+        ({"level": [0.1, 0.2]}, ValueError, "one value per image"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"seed": 1.5}, ValueError, "seed"),
+        ({"seed": True}, ValueError, "seed"),
+    ],
+)
+def test_add_noise_rejects_bad_options(images, kwargs, error, words):
+    with pytest.raises(error, match="add_noise") as info:
+        ae.add_noise(images, **kwargs)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (np.full((2, 4), 255.0), ValueError, "divide 0-255 images by 255"),
+        (np.full((2, 4), -0.5), ValueError, "[0, 1]"),
+        (np.array([[0.1, np.nan]]), ValueError, "[0, 1]"),
+        (np.zeros((0, 28, 28)), ValueError, "non-empty"),
+        (np.float32(0.5), ValueError, "non-empty"),
+        (np.array([["a", "b"]]), TypeError, "numbers"),
+        (np.zeros((2, 2), dtype=bool), TypeError, "numbers"),
+    ],
+)
+def test_add_noise_rejects_bad_images(bad, error, words):
+    with pytest.raises(error, match="add_noise") as info:
+        ae.add_noise(bad)
+    assert words in str(info.value)
+
+
+def test_noise_needs_no_tensorflow():
+    code = (
+        "import sys, numpy as np, aehelpers as ae\n"
+        "ae.add_noise(np.zeros((2, 3)), level=0.1, seed=0)\n"
+        "try:\n"
+        "    ae.add_noise(np.zeros((2, 3)), kind='pepper')\n"
+        "except ValueError:\n"
+        "    pass\n"
+        "print('keras' in sys.modules, 'tensorflow' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def test_batches_cover_every_item_once_per_epoch_in_a_new_order():
+    x = np.arange(50, dtype=np.float32).reshape(50, 1)
+    data = ae.batches(x, batch_size=16, seed=0)
+    assert len(data) == 4
+    first = np.concatenate([data[i][0] for i in range(len(data))]).ravel()
+    assert sorted(first) == list(range(50))
+    data.on_epoch_end()
+    second = np.concatenate([data[i][0] for i in range(len(data))]).ravel()
+    assert sorted(second) == list(range(50))
+    assert not np.array_equal(first, second)
+    with pytest.raises(IndexError):
+        data[4]
+
+
+def test_batches_keep_inputs_and_targets_paired_and_transform_inputs_only():
+    x = np.arange(40, dtype=np.float32).reshape(20, 2)
+    y = -x
+    data = ae.batches(x, y, batch_size=8, shuffle=False, transform=lambda b: b + 1000)
+    inputs, targets = data[0]
+    np.testing.assert_array_equal(inputs, x[:8] + 1000)
+    np.testing.assert_array_equal(targets, y[:8])
+    np.testing.assert_array_equal(data[2][1], y[16:])  # the last, smaller batch
+
+
+def test_batches_default_targets_are_the_inputs_and_batch_size_from_recipe():
+    x = np.random.default_rng(0).random((600, 3), dtype=np.float32)
+    data = ae.batches(x)
+    assert len(data) == -(-600 // ae.FAST_RECIPE.batch_size)
+    inputs, targets = data[0]
+    np.testing.assert_array_equal(inputs, targets)
+
+
+def test_batches_train_a_keras_model():
+    import keras
+
+    ae.set_seed(0)
+    x = np.random.default_rng(0).random((64, 4), dtype=np.float32)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    before = model.evaluate(x, x, verbose=0)
+    history = model.fit(ae.batches(x, batch_size=16), epochs=20, verbose=0)
+    assert len(history.history["loss"]) == 20
+    assert model.evaluate(x, x, verbose=0) < before / 5
+
+
+def test_batches_reject_bad_options():
+    x = np.zeros((10, 3), dtype=np.float32)
+    with pytest.raises(ValueError, match="same number of items"):
+        ae.batches(x, np.zeros((9, 3)))
+    with pytest.raises(ValueError, match="batch_size"):
+        ae.batches(x, batch_size=0)
+    with pytest.raises(ValueError, match="seed"):
+        ae.batches(x, seed=-2)
+    with pytest.raises(TypeError, match="transform"):
+        ae.batches(x, transform="noise")
+    with pytest.raises(TypeError, match="shuffle"):
+        ae.batches(x, shuffle=1)
+    with pytest.raises(ValueError, match="non-empty"):
+        ae.batches(np.zeros((0, 3)))
+    with pytest.raises(TypeError, match="numbers"):
+        ae.batches(np.array(["a", "b"]))
+    bad = ae.batches(x, batch_size=5, transform=lambda b: b[:2])
+    with pytest.raises(ValueError, match="transform must return"):
+        bad[0]
