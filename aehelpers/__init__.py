@@ -37,6 +37,9 @@ _EXPORTS = {
     "build_stacked_autoencoder": "models",
     "build_conv_autoencoder": "convolutional",
     "build_vae": "variational",
+    "VAEParts": "variational",
+    "VAE": "vae_model",
+    "Sampling": "vae_model",
     "Autoencoder": "models",
     "show_source": "models",
     # training.py: the fast CPU recipe
@@ -47,6 +50,7 @@ _EXPORTS = {
     "make_optimizer": "training",
     # noise.py, anomaly.py
     "add_noise": "noise",
+    "batches": "batches",
     "reconstruction_errors": "anomaly",
     "pick_threshold": "anomaly",
     "plot_error_histograms": "anomaly",
