@@ -330,11 +330,21 @@ def _figure_png(fig):
     return buffer.getvalue()
 
 
-def _image_widget(png, width=None):
-    image = widgets.Image(value=png, format="png")
-    if width is not None:
-        image.width = str(width)
+def _image_widget(png=b""):
+    """An Image widget shown at the PNG's own size (never stretched, shrunk to fit)."""
+    image = widgets.Image(value=b"", format="png",
+                          layout=widgets.Layout(max_width="100%", height="auto"))
+    if png:
+        _put(image, png)
     return image
+
+
+def _put(image, png):
+    """Show PNG bytes in an Image widget, fixing its width to the picture's width in pixels."""
+    width = f"{int.from_bytes(png[16:20], 'big')}px"  # from the PNG header (IHDR)
+    if image.layout.width != width:
+        image.layout.width = width
+    image.value = png
 
 
 def _caption(text):
@@ -539,9 +549,9 @@ def reconstruction_browser(model, images, *, labels=None, class_names=None, imag
 
     scale = max(1, 140 // max(image_shape[:2]))
     pictures = {
-        "original": _image_widget(b""),
-        "reconstruction": _image_widget(b""),
-        "error": _image_widget(b""),
+        "original": _image_widget(),
+        "reconstruction": _image_widget(),
+        "error": _image_widget(),
     }
     index = widgets.IntSlider(value=0, min=0, max=max(n - 1, 0), description="image",
                               continuous_update=True)
@@ -597,9 +607,9 @@ def reconstruction_browser(model, images, *, labels=None, class_names=None, imag
         chosen = state["selection"]
         position = min(index.value, len(chosen) - 1)
         i = int(chosen[position])
-        pictures["original"].value = _png(originals[i], scale=scale)
-        pictures["reconstruction"].value = _png(recon[i], scale=scale)
-        pictures["error"].value = _png(_error_map(originals[i], recon[i], vmax), scale=scale)
+        _put(pictures["original"], _png(originals[i], scale=scale))
+        _put(pictures["reconstruction"], _png(recon[i], scale=scale))
+        _put(pictures["error"], _png(_error_map(originals[i], recon[i], vmax), scale=scale))
         label = f", class {y[i]}" + (f" · {html.escape(names[y[i]])}" if names else "") \
             if y is not None else ""
         worse = 100.0 * rank[i] / max(n - 1, 1)
@@ -723,7 +733,8 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
             low, high = np.full(size, -3.0), np.full(size, 3.0)
         else:
             low, high = points.min(axis=0), points.max(axis=0)
-            pad = 0.05 * np.maximum(high - low, 1e-6)
+            # 5% margin; a number that never changes (e.g. a dead ReLU unit) gets +-1.
+            pad = np.where(high - low > 1e-6, 0.05 * (high - low), 1.0)
             low, high = low - pad, high + pad
         names = [f"z[{i}]" for i in range(size)]
         starts, centre = centre, np.zeros(size)  # the sliders hold the code itself
@@ -764,7 +775,7 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
     reset = widgets.Button(description="back to the centre")
     n_pixels = int(np.prod(image_shape))
     scale = max(1, 200 // max(image_shape[:2]))
-    decoded = _image_widget(b"")
+    decoded = _image_widget()
     pictures = {"decoded": decoded}
     rows_right = []
     scatter = None
@@ -775,7 +786,7 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
         y_range = (low[1], high[1]) if len(sliders) > 1 else (-1.0, 1.0)
         scatter = _CodeScatter(shown, labels, (low[0], high[0]), y_range,
                                names[:2] if len(names) > 1 else [names[0], ""])
-        pictures["codes"] = _image_widget(b"")
+        pictures["codes"] = _image_widget()
         rows_right = [_captioned("where you are", pictures["codes"])]
     controls = {f"z{i}": s for i, s in enumerate(sliders)}
     controls["reset"] = reset
@@ -808,9 +819,9 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
         if quiet["on"]:
             return
         values = [s.value for s in sliders]
-        decoded.value = _png(decode(values), scale=scale)
+        _put(decoded, _png(decode(values), scale=scale))
         if scatter is not None:
-            pictures["codes"].value = scatter.png(values[0], values[1] if len(values) > 1 else 0)
+            _put(pictures["codes"], scatter.png(values[0], values[1] if len(values) > 1 else 0))
         code = code_of(values)
         shown = ", ".join(f"{v:.2f}" for v in code[:6]) + (", …" if len(code) > 6 else "")
         view.status.value = f"code = [{shown}]"
@@ -872,7 +883,7 @@ def interpolation_widget(encoder, decoder, images, *, image_shape=(28, 28)):
     t = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t",
                             continuous_update=True, readout_format=".2f")
     scale = max(1, 112 // max(image_shape[:2]))
-    pictures = {name: _image_widget(b"") for name in ("start", "middle", "end", "path", "blend")}
+    pictures = {name: _image_widget() for name in ("start", "middle", "end", "path", "blend")}
     rows = [
         widgets.HBox([start, end]),
         t,
@@ -917,12 +928,12 @@ def interpolation_widget(encoder, decoder, images, *, image_shape=(28, 28)):
         i, j = start.value, end.value
         frames = path(i, j)
         k = int(round(t.value * (len(steps) - 1)))
-        pictures["start"].value = _png(originals[i], scale=scale)
-        pictures["end"].value = _png(originals[j], scale=scale)
-        pictures["middle"].value = _png(frames[k], scale=scale)
+        _put(pictures["start"], _png(originals[i], scale=scale))
+        _put(pictures["end"], _png(originals[j], scale=scale))
+        _put(pictures["middle"], _png(frames[k], scale=scale))
         near = int(np.argmin(np.abs(strip_steps - k)))
-        pictures["path"].value = _png(_strip(list(frames[strip_steps]), scale=2, highlight=near))
-        pictures["blend"].value = _png(_strip(blend_frames(i, j), scale=2, highlight=near))
+        _put(pictures["path"], _png(_strip(list(frames[strip_steps]), scale=2, highlight=near)))
+        _put(pictures["blend"], _png(_strip(blend_frames(i, j), scale=2, highlight=near)))
         view.status.value = (
             f"t = {t.value:.2f}: code = {1 - t.value:.2f} · code(image {i}) + "
             f"{t.value:.2f} · code(image {j})"
@@ -1000,7 +1011,7 @@ class LiveTrainingView(keras.callbacks.Callback):
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
-        fig = Figure(figsize=(5.6, 2.8), dpi=80)
+        fig = Figure(figsize=(5.6, 2.8), dpi=90)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         total = (self.params or {}).get("epochs") or max(self.epochs_done, 2)
@@ -1040,7 +1051,7 @@ class LiveTrainingView(keras.callbacks.Callback):
 
     def _redraw(self):
         pictures = self.widget.images
-        pictures["curves"].value = self._curves_png()
+        _put(pictures["curves"], self._curves_png())
         self.redraws += 1
         self._last_drawn = self.epochs_done
         total = (self.params or {}).get("epochs")
@@ -1053,7 +1064,7 @@ class LiveTrainingView(keras.callbacks.Callback):
         )
         if self.images is not None and self.model is not None:
             # Last, so that a model whose output is not an image still gets its curves.
-            pictures["reconstructions"].value = self._reconstructions_png(self.model)
+            _put(pictures["reconstructions"], self._reconstructions_png(self.model))
             self._recon_caption.value = (
                 f"<b>top: images · bottom: reconstructions after epoch {self.epochs_done}</b>"
             )
@@ -1064,7 +1075,7 @@ class LiveTrainingView(keras.callbacks.Callback):
         def begin():
             self.history, self.epochs_done, self._last_drawn = {}, 0, -1
             self.widget.clear_error()
-            self.widget.images["curves"].value = self._curves_png()
+            _put(self.widget.images["curves"], self._curves_png())
             self.widget.status.value = "training started: waiting for the first epoch"
             self._display_id = _show(self.widget)
 

@@ -226,6 +226,20 @@ def test_latent_explorer_moves_along_the_main_direction_of_the_codes():
     assert len(decoder.calls) == calls  # the centre was decoded before: taken from the cache
 
 
+def test_a_code_number_that_never_changes_still_gets_a_usable_slider():
+    codes = np.column_stack([np.linspace(-1, 4, 50), np.zeros(50)])  # e.g. a dead ReLU unit
+    view = W.latent_explorer(lambda z: np.zeros((len(z), 784)), codes=codes)
+    z1 = view.controls["z1"]
+    assert (z1.min, z1.value, z1.max) == (-1.0, 0.0, 1.0)
+
+
+def test_pictures_keep_their_own_size(dense_ae, data):
+    view = W.reconstruction_browser(dense_ae[2], data[0])
+    image = view.images["original"]
+    width = Image.open(io.BytesIO(bytes(image.value))).size[0]
+    assert image.layout.width == f"{width}px"  # not stretched to the cell's width
+
+
 def test_latent_explorer_without_codes_reads_the_keras_decoder_input():
     decoder = keras.Sequential([keras.Input((3,)), keras.layers.Dense(784, activation="sigmoid")])
     view = W.latent_explorer(decoder)
