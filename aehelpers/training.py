@@ -6,18 +6,54 @@ Keras runs per call. The notebooks show them with ``compile_autoencoder`` and
 ``model.fit(..., batch_size=recipe.batch_size)``, so nothing about training is hidden.
 """
 
+import math
+import numbers
 from dataclasses import dataclass
+
+SCHEDULES = ("constant", "cosine")
+
+
+def _is_positive_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to train: batch size, Adam learning rate and schedule, steps per execution."""
+    """How to train: batch size, Adam learning rate and schedule, steps per execution.
+
+    ``schedule="cosine"`` lowers the rate from ``learning_rate`` to 0 along a half cosine
+    over the whole run (so it needs to know the run's length: see :func:`make_optimizer`).
+    ``steps_per_execution`` is how many training steps Keras runs in one call into
+    TensorFlow: on a CPU, small models spend most of their time in the per-call overhead.
+    ``jit_compile`` turns on XLA compilation (slower to start; measured not worth it here).
+    Used in every notebook that trains (01-08), usually as ``ae.FAST_RECIPE``.
+
+    Rejects a non-positive or non-integer batch_size or steps_per_execution, a learning
+    rate that is not a positive finite number, an unknown schedule, and a non-bool
+    jit_compile.
+    """
 
     batch_size: int = 256
     learning_rate: float = 1e-3
     schedule: str = "constant"  # "constant" or "cosine" (decays to 0 over the run)
     steps_per_execution: int = 1
     jit_compile: bool = False
+
+    def __post_init__(self):
+        for name in ("batch_size", "steps_per_execution"):
+            value = getattr(self, name)
+            if not _is_positive_int(value):
+                raise ValueError(f"Recipe: {name} must be a positive integer, got {value!r}")
+        rate = self.learning_rate
+        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
+                or not math.isfinite(rate) or rate <= 0):
+            raise ValueError(f"Recipe: learning_rate must be a positive number, got {rate!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(
+                f"Recipe: schedule must be 'constant' or 'cosine', got {self.schedule!r}"
+            )
+        if not isinstance(self.jit_compile, bool):
+            raise TypeError(f"Recipe: jit_compile must be True or False, got {self.jit_compile!r}")
 
 
 # The classic Keras-blog recipe (Adam at its default rate, batch 256): the reference.
@@ -29,25 +65,42 @@ REFERENCE_RECIPE = Recipe()
 FAST_RECIPE = Recipe(batch_size=32, learning_rate=3e-3, schedule="cosine", steps_per_execution=100)
 
 
-def _check_recipe(recipe):
+def _check_recipe(func, recipe):
     if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be an aehelpers Recipe, got {type(recipe).__name__}")
-    if recipe.schedule not in ("constant", "cosine"):
-        raise ValueError(f"recipe.schedule must be 'constant' or 'cosine', got {recipe.schedule!r}")
+        raise TypeError(
+            f"{func}(): recipe must be an aehelpers Recipe (e.g. ae.FAST_RECIPE), "
+            f"got {type(recipe).__name__}"
+        )
+
+
+def _check_run_length(func, recipe, epochs, n_train):
+    """Check epochs and n_train: required for a cosine schedule, optional otherwise."""
+    for name, value in (("epochs", epochs), ("n_train", n_train)):
+        if value is None and recipe.schedule != "cosine":
+            continue
+        if not _is_positive_int(value):
+            need = "a cosine recipe needs" if value is None else "needs"
+            raise ValueError(
+                f"{func}(): {need} {name} as a positive integer (the number of "
+                f"{'epochs' if name == 'epochs' else 'training examples'}), got {value!r}"
+            )
 
 
 def make_optimizer(*, recipe=FAST_RECIPE, epochs=None, n_train=None):
-    """Return the recipe's Adam optimizer; a cosine schedule needs ``epochs`` and ``n_train``."""
+    """Return the recipe's Adam optimizer; a cosine schedule needs ``epochs`` and ``n_train``.
+
+    Used by :func:`compile_autoencoder` (every notebook that trains); call it yourself to
+    compile a model with options of your own.
+    The cosine schedule spans ``epochs * ceil(n_train / recipe.batch_size)`` steps.
+    Rejects a recipe that is not a :class:`Recipe`, and ``epochs``/``n_train`` that are not
+    positive integers (missing ones too, for a cosine recipe).
+    """
+    _check_recipe("make_optimizer", recipe)
+    _check_run_length("make_optimizer", recipe, epochs, n_train)
     import keras
 
-    _check_recipe(recipe)
     rate = recipe.learning_rate
     if recipe.schedule == "cosine":
-        for name, value in (("epochs", epochs), ("n_train", n_train)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(
-                    f"a cosine recipe needs {name} as a positive integer, got {value!r}"
-                )
         steps = epochs * -(-n_train // recipe.batch_size)
         rate = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=steps)
     return keras.optimizers.Adam(learning_rate=rate)
@@ -57,12 +110,21 @@ def compile_autoencoder(model, *, loss="binary_crossentropy", recipe=FAST_RECIPE
                         n_train=None, metrics=None):
     """Compile ``model`` with the recipe's optimizer and execution settings; return the model.
 
-    Rejects a model that is not a Keras model and a recipe that is not a Recipe.
+    Used in every notebook that trains (01-08): ``ae.compile_autoencoder(model,
+    epochs=EPOCHS, n_train=len(x_train))``, then ``model.fit(x_train, x_train,
+    batch_size=ae.FAST_RECIPE.batch_size, epochs=EPOCHS, ...)`` with the SAME epochs
+    (the cosine schedule reaches zero at the end of that many epochs).
+    Rejects a model that is not a Keras model, a recipe that is not a Recipe, and what
+    :func:`make_optimizer` rejects.
     """
+    _check_recipe("compile_autoencoder", recipe)
+    _check_run_length("compile_autoencoder", recipe, epochs, n_train)
     import keras
 
     if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+        raise TypeError(
+            f"compile_autoencoder(): model must be a keras.Model, got {type(model).__name__}"
+        )
     model.compile(
         optimizer=make_optimizer(recipe=recipe, epochs=epochs, n_train=n_train),
         loss=loss,
