@@ -1006,33 +1006,45 @@ class LiveTrainingView(keras.callbacks.Callback):
         self.widget.status.value = "waiting for training to start"
 
     # ----- drawing
+    def _other_metrics(self):
+        """Logged numbers besides the loss (e.g. a VAE's reconstruction and KL terms)."""
+        skip = {"loss", "val_loss", "learning_rate", "lr"}
+        return [k for k in self.history if not k.startswith("val_") and k not in skip][:3]
+
     def _curves_png(self):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
-        fig = Figure(figsize=(5.6, 2.8), dpi=90)
+        others = self._other_metrics()
+        fig = Figure(figsize=(9.0 if others else 5.6, 2.8), dpi=90)
         FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+        axes = fig.subplots(1, 2 if others else 1, squeeze=False)[0]
         total = (self.params or {}).get("epochs") or max(self.epochs_done, 2)
-        ax.set_xlim(0.5, max(total, 2) + 0.5)
-        styles = {"loss": ("training", "#1f77b4"), "val_loss": ("validation", "#d62728")}
-        drawn = False
-        for key, (label, colour) in styles.items():
-            values = self.history.get(key)
-            if values:
-                epochs = np.arange(1, len(values) + 1)
-                ax.plot(epochs, values, "o-", color=colour, label=label, markersize=3)
-                drawn = True
-        if drawn:
-            ax.legend(loc="upper right", fontsize=8)
-        else:
-            ax.text(0.5, 0.5, "the curves appear after the first epoch", ha="center",
-                    va="center", transform=ax.transAxes, color="grey")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
-        ax.grid(alpha=0.3)
+        panels = [("loss", ["loss"])] + ([("other numbers", others)] if others else [])
+        colours = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b"]
+        for ax, (title, keys) in zip(axes, panels, strict=True):
+            drawn = False
+            for key, colour in zip(keys, colours, strict=False):
+                for name, style, label in ((key, "o-", "training"),
+                                           (f"val_{key}", "s--", "validation")):
+                    values = self.history.get(name)
+                    if values:
+                        ax.plot(np.arange(1, len(values) + 1), values, style, markersize=3,
+                                color="#d62728" if (key == "loss" and label == "validation")
+                                else colour,
+                                label=label if key == "loss" else f"{name}")
+                        drawn = True
+            if drawn:
+                ax.legend(loc="best", fontsize=7)
+            else:
+                ax.text(0.5, 0.5, "the curves appear after the first epoch", ha="center",
+                        va="center", transform=ax.transAxes, color="grey")
+            ax.set_xlim(0.5, max(total, 2) + 0.5)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(title)
+            ax.grid(alpha=0.3)
         fig.tight_layout()
         return _figure_png(fig)
 

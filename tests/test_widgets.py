@@ -37,7 +37,7 @@ def dense_ae():
         [keras.Input((2,)), keras.layers.Dense(SIDE * SIDE, activation="sigmoid")]
     )
     model = keras.Sequential([encoder, decoder])
-    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=False)
     return encoder, decoder, model
 
 
@@ -379,7 +379,7 @@ def test_live_view_displays_once_and_redraws_in_place(monkeypatch, dense_ae, dat
     notebook = FakeNotebook(monkeypatch)
     x, _ = data
     model = keras.models.clone_model(dense_ae[2])
-    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=False)
     view = W.LiveTrainingView(x[:4])
     curves = count_changes(view.widget.images["curves"])
     recons = count_changes(view.widget.images["reconstructions"])
@@ -403,18 +403,23 @@ def test_live_view_redraws_every_n_epochs_and_after_the_last(monkeypatch, dense_
     FakeNotebook(monkeypatch)
     x, _ = data
     model = keras.models.clone_model(dense_ae[2])
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"], jit_compile=False)
     view = W.LiveTrainingView(every=2)
+    single_panel = Image.open(io.BytesIO(bytes(view.widget.images["curves"].value))).size[0]
     model.fit(x, x, epochs=3, batch_size=32, callbacks=[view], verbose=0)
     assert view.redraws == 2  # after epochs 2 and 3
     assert "reconstructions" not in view.widget.images
+    assert len(view.history["mae"]) == 3
+    # the other logged numbers (here the MAE metric) get a second panel
+    assert Image.open(io.BytesIO(bytes(view.widget.images["curves"].value))).size[0] > single_panel
 
 
 def test_live_view_reports_a_model_that_does_not_reconstruct(monkeypatch, data):
     FakeNotebook(monkeypatch)
     x, y = data
     classifier = keras.Sequential([keras.Input((784,)), keras.layers.Dense(3)])
-    classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                       jit_compile=False)
     view = W.LiveTrainingView(x[:4])
     history = classifier.fit(x, y, epochs=2, callbacks=[view], verbose=0)
     assert len(history.history["loss"]) == 2  # training went on

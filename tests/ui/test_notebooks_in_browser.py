@@ -32,6 +32,13 @@ TOLERATED_CONSOLE_ERRORS = [
         "JupyterLab draws the figures with its own plotly extension, and the test machine "
         "has no internet",
     ),
+    (
+        r"Failed to load resource: net::ERR_[A-Z_]+ @ "
+        r"https://(colab\.research\.google\.com|mybinder\.org)/\S*\.svg",
+        "the 'Open in Colab' and 'launch Binder' badge pictures in each notebook's first "
+        "cell come from colab.research.google.com and mybinder.org; the test machine has no "
+        "internet (the badges are links, nothing else depends on them)",
+    ),
 ]
 
 # What a widget looks like when the browser could not render it.
