@@ -65,9 +65,9 @@ def _check_conv_options(input_shape, code_size, filters, kernel_size, downsampli
     height, width, channels = image_shape
     if height % factor or width % factor:
         raise ValueError(
-            f"{func}(): each block halves the image, so height and width must be divisible by "
-            f"2**len(filters) = {factor}; got {height}x{width} with {len(filters)} blocks "
-            f"(28x28 images allow at most 2 blocks)"
+            f"{func}(): each block halves the image, so the height and width in input_shape "
+            f"must be divisible by 2**len(filters) = {factor}; got {height}x{width} with "
+            f"{len(filters)} blocks (28x28 images allow at most 2 blocks)"
         )
     if code_size is not None:
         code_size = _check_size(func, "code_size", code_size)

@@ -214,18 +214,23 @@ def stratified_indices(labels, n, *, seed=0):
     return np.sort(np.concatenate(picked))
 
 
-def _check_count(name, value, available, split):
+def _check_count(name, value):
+    """Check a requested image count before anything is read or downloaded."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer or None, got {type(value).__name__}")
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
-    if value > available:
+    return int(value)
+
+
+def _check_available(name, value, available, split):
+    if value is not None and value > available:
         raise ValueError(
             f"{name}={value} is more than the {available} {split} images available here"
         )
-    return int(value)
+    return value
 
 
 # --------------------------------------------------------------------------- loaders
@@ -243,6 +248,7 @@ def load_dataset(name, *, data_dir=None, flatten=False, n_train=None, n_test=Non
         raise ValueError(f"name must be one of {sorted(DATASETS)}, got {name!r}")
     if not isinstance(flatten, bool):
         raise TypeError(f"flatten must be True or False, got {flatten!r}")
+    n_train, n_test = _check_count("n_train", n_train), _check_count("n_test", n_test)
     folder = _data_dir(data_dir)
     if folder is None:
         (x_train, y_train), (x_test, y_test) = _keras_download(name)
@@ -254,8 +260,8 @@ def load_dataset(name, *, data_dir=None, flatten=False, n_train=None, n_test=Non
                 + HOW_TO_FIX.format(folder=DATASETS[name])
             )
         (x_train, y_train), (x_test, y_test) = _read_folder(sub)
-    n_train = _check_count("n_train", n_train, len(x_train), "training")
-    n_test = _check_count("n_test", n_test, len(x_test), "test")
+    _check_available("n_train", n_train, len(x_train), "training")
+    _check_available("n_test", n_test, len(x_test), "test")
     if n_train is not None and n_train < len(x_train):
         keep = stratified_indices(y_train, n_train, seed=seed)
         x_train, y_train = x_train[keep], y_train[keep]
