@@ -45,6 +45,7 @@ _EXPORTS = {
     # training.py: the fast CPU recipe
     "Recipe": "training",
     "FAST_RECIPE": "training",
+    "SHALLOW_RECIPE": "training",
     "REFERENCE_RECIPE": "training",
     "compile_autoencoder": "training",
     "make_optimizer": "training",

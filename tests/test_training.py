@@ -32,6 +32,12 @@ def test_fast_recipe_is_a_valid_recipe_that_differs_from_the_reference():
     assert ae.FAST_RECIPE.schedule in training.SCHEDULES
 
 
+def test_shallow_recipe_is_exported_and_valid():
+    assert isinstance(ae.SHALLOW_RECIPE, ae.Recipe)
+    assert ae.SHALLOW_RECIPE.schedule in training.SCHEDULES
+    assert "SHALLOW_RECIPE" in dir(ae)
+
+
 def test_recipe_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         ae.FAST_RECIPE.batch_size = 1
