@@ -1,0 +1,104 @@
+"""What machine the benchmark ran on, its float32 matrix-multiply peak, and model FLOPs."""
+
+import datetime
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cpu_model():
+    """Return the CPU model name from /proc/cpuinfo (or platform's guess elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info():
+    """Return a dict describing the machine, the libraries and the time of the run."""
+    import psutil
+
+    versions = {"python": platform.python_version(), "numpy": np.__version__}
+    for name in ("tensorflow", "keras", "sklearn", "nbclient"):
+        try:
+            versions[name] = __import__(name).__version__
+        except ImportError:
+            versions[name] = "missing"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": cpu_model(),
+        "logical_cores": os.cpu_count(),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "platform": platform.platform(),
+        "versions": versions,
+        "commit": commit,
+    }
+
+
+def matmul_gflops(n=2048, *, repeats=5):
+    """Measure numpy's float32 n x n matrix multiply: return the best GFLOP/s of ``repeats``.
+
+    The best, not the median: it is the machine's capability when the other processes
+    on it leave it alone for a moment, the fairest denominator for a "fraction of peak".
+    """
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n), dtype=np.float32)
+    b = rng.random((n, n), dtype=np.float32)
+    a @ b  # warm up (thread pool, caches)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
+def _flat_layers(model):
+    """Yield the leaf layers of a (possibly nested) Keras model."""
+    for layer in model.layers:
+        if hasattr(layer, "layers") and layer.layers:
+            yield from _flat_layers(layer)
+        else:
+            yield layer
+
+
+def forward_flops(model):
+    """Return the multiply-add FLOPs (2 per MAC) of one sample's forward pass.
+
+    Counts Dense, Conv2D and Conv2DTranspose layers from their shapes (biases and
+    activations are ignored: they are a small fraction). Training costs about 3x this
+    (forward, gradient with respect to the inputs, gradient with respect to the weights).
+    """
+    import keras
+
+    total = 0
+    for layer in _flat_layers(model):
+        if isinstance(layer, keras.layers.Dense):
+            total += 2 * layer.kernel.shape[0] * layer.kernel.shape[1]
+        elif isinstance(layer, keras.layers.Conv2DTranspose):
+            kh, kw, c_out, c_in = layer.kernel.shape
+            h_in, w_in = layer.input.shape[1:3]
+            total += 2 * h_in * w_in * kh * kw * c_in * c_out
+        elif isinstance(layer, keras.layers.Conv2D):
+            kh, kw, c_in, c_out = layer.kernel.shape
+            h_out, w_out = layer.output.shape[1:3]
+            total += 2 * h_out * w_out * kh * kw * c_in * c_out
+    return int(total)

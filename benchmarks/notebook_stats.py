@@ -1,0 +1,215 @@
+"""Run one notebook in a fresh kernel and measure its wall time and peak memory.
+
+Used by ``benchmarks/run.py`` (section 3) and by the reliability tests, which check that
+every notebook's kernel stays under the course's memory limit in quick mode::
+
+    from benchmarks.notebook_stats import run_notebook
+    seconds, peak = run_notebook("notebooks/02_mnist_autoencoder.ipynb",
+                                 {"AEHELPERS_QUICK": "1", "AEHELPERS_DATA_DIR": "..."})
+
+How it measures: the notebook is executed by ``nbclient`` in a child Python process (so
+nothing is shared with the caller), with the notebook's folder as working directory. The
+kernel's resident memory is the larger of (a) the sum of the RSS of the kernel process and
+its children, polled every ``poll`` seconds with psutil, and (b) the kernel's own high-water
+mark (``getrusage(...).ru_maxrss``) read by one extra cell appended to the in-memory copy of
+the notebook (so short spikes between two polls are not missed). The file on disk is never
+changed. Two more cells, one at the start and one at the end (both invisible in the file),
+time every ``keras.Model.fit`` call, so a caller can tell training time from the rest.
+"""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+MEMORY_LIMIT_BYTES = 1_200_000_000  # the course's limit for one kernel (Binder has 2 GB)
+
+_MARKER = "__NOTEBOOK_STATS__"
+
+# Prepended to the notebook (in memory only): record the duration and the number of
+# training samples of every model.fit call.
+_FIT_TIMER = """\
+import time as _nbs_time
+import keras as _nbs_keras
+_nbs_fits = []
+_nbs_original_fit = _nbs_keras.Model.fit
+def _nbs_fit(self, x=None, *args, **kwargs):
+    _nbs_start = _nbs_time.perf_counter()
+    try:
+        return _nbs_original_fit(self, x, *args, **kwargs)
+    finally:
+        try:  # arrays, or ae.batches(...) (which keeps its arrays in .inputs)
+            _nbs_n = len(x.inputs) if hasattr(x, "inputs") else len(x)
+        except Exception:
+            _nbs_n = None
+        _nbs_fits.append([_nbs_time.perf_counter() - _nbs_start, _nbs_n,
+                          kwargs.get("epochs", 1)])
+_nbs_keras.Model.fit = _nbs_fit
+"""
+
+# Appended to the notebook (in memory only): report the kernel's peak memory and CPU time.
+_REPORT = f"""\
+import json as _nbs_json, resource as _nbs_resource
+_nbs_self = _nbs_resource.getrusage(_nbs_resource.RUSAGE_SELF)
+_nbs_kids = _nbs_resource.getrusage(_nbs_resource.RUSAGE_CHILDREN)
+print("{_MARKER}" + _nbs_json.dumps({{
+    "maxrss_bytes": _nbs_self.ru_maxrss * 1024,
+    "cpu_seconds": _nbs_self.ru_utime + _nbs_self.ru_stime
+                   + _nbs_kids.ru_utime + _nbs_kids.ru_stime,
+    "fits": _nbs_fits,
+}}))
+"""
+
+
+class NotebookStats(NamedTuple):
+    """What :func:`notebook_stats` measured for one notebook run."""
+
+    seconds: float  # wall time from kernel start to the last cell's end
+    peak_rss_bytes: int  # kernel (+ its children) peak resident memory
+    cpu_seconds: float  # kernel user + system CPU time (None if the run failed)
+    fits: list  # [seconds, n_samples or None, epochs] for each model.fit call
+    error: str  # None when every cell ran; else the error, shortened
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error (or timed out) while it ran."""
+
+
+def _tree_rss(process, exclude_pid):
+    """Return the summed RSS of ``process``'s descendants, except ``exclude_pid``."""
+    import psutil
+
+    total = 0
+    try:
+        children = process.children(recursive=True)
+    except psutil.Error:
+        return 0
+    for child in children:
+        if child.pid == exclude_pid:
+            continue
+        with contextlib.suppress(psutil.Error):
+            total += child.memory_info().rss
+    return total
+
+
+def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
+    """Execute the notebook at ``path`` in a fresh kernel and return a :class:`NotebookStats`.
+
+    ``env`` adds environment variables for the kernel (e.g. ``{"AEHELPERS_QUICK": "1"}``);
+    the rest of ``os.environ`` is kept. ``timeout`` (seconds) bounds the whole run; ``poll``
+    is the memory polling interval. A failing notebook does not raise here: the result's
+    ``error`` says what went wrong. Rejects a path that is not an existing ``.ipynb`` file,
+    an ``env`` that is not a dict of strings, and non-positive ``timeout`` or ``poll``.
+    """
+    import psutil
+
+    path = Path(path)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    env = {} if env is None else env
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+    ):
+        raise TypeError("env must be a dict of str -> str (environment variables)")
+    for name, value in (("timeout", timeout), ("poll", poll)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+
+    child_env = dict(os.environ, **env)
+    child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with tempfile.TemporaryDirectory() as tmp:
+        result_file = Path(tmp) / "result.json"
+        child = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--execute", str(path.resolve()),
+             str(result_file), str(float(timeout))],
+            env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        me = psutil.Process(child.pid)
+        peak = 0
+        stop = threading.Event()
+
+        def watch():
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(me, exclude_pid=child.pid))
+                stop.wait(poll)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            _, stderr = child.communicate(timeout=timeout + 120)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            _, stderr = child.communicate()
+        finally:
+            stop.set()
+            watcher.join()
+        if result_file.is_file():
+            report = json.loads(result_file.read_text())
+        else:
+            tail = (stderr or "").strip().splitlines()[-5:]
+            report = {"seconds": None, "error": "runner died: " + " | ".join(tail)}
+    kernel = report.get("kernel") or {}
+    return NotebookStats(
+        seconds=report.get("seconds"),
+        peak_rss_bytes=int(max(peak, kernel.get("maxrss_bytes", 0))),
+        cpu_seconds=kernel.get("cpu_seconds"),
+        fits=kernel.get("fits", []),
+        error=report.get("error"),
+    )
+
+
+def run_notebook(path, env=None, *, timeout=3600):
+    """Execute a notebook in a fresh kernel; return ``(seconds, peak_rss_bytes)`` of the kernel.
+
+    Raises :class:`NotebookFailed` (with the failing cell's error) if the notebook fails or
+    times out. See :func:`notebook_stats` for the arguments and what is rejected.
+    """
+    stats = notebook_stats(path, env, timeout=timeout)
+    if stats.error:
+        raise NotebookFailed(f"{path}: {stats.error}")
+    return stats.seconds, stats.peak_rss_bytes
+
+
+def _execute(path, result_file, timeout):
+    """Child process: run the notebook with nbclient and write a JSON report."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_FIT_TIMER))
+    nb.cells.append(nbformat.v4.new_code_cell(_REPORT))
+    client = nbclient.NotebookClient(
+        nb, timeout=int(timeout), kernel_name="python3",
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
+    report = {"error": None}
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception as err:  # CellExecutionError, CellTimeoutError, DeadKernelError...
+        lines = [line for line in str(err).splitlines() if line.strip()]
+        report["error"] = f"{type(err).__name__}: " + " | ".join(lines[-3:])[:500]
+    report["seconds"] = time.perf_counter() - start
+    for output in nb.cells[-1].get("outputs", []):
+        text = output.get("text", "")
+        if _MARKER in text:
+            report["kernel"] = json.loads(text.split(_MARKER, 1)[1].strip().splitlines()[0])
+    Path(result_file).write_text(json.dumps(report))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--execute":
+        _execute(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif len(sys.argv) == 2:
+        s = notebook_stats(sys.argv[1])
+        print(f"{sys.argv[1]}: {s.seconds:.1f} s, peak {s.peak_rss_bytes / 1e6:.0f} MB, "
+              f"cpu {s.cpu_seconds} s, error: {s.error}")
+    else:
+        sys.exit("usage: python benchmarks/notebook_stats.py NOTEBOOK.ipynb")

@@ -1,0 +1,260 @@
+"""Turn the benchmark's raw figures into Markdown tables (printed, and in RESULTS.md)."""
+
+TITLES = {
+    "1": "Time to quality (simple 784-32-784 autoencoder)",
+    "2": "Quality against PCA at the same code size",
+    "3": "Notebooks: wall time and kernel peak memory",
+    "4": "Throughput against the machine",
+}
+
+TARGETS = {
+    "ratio": 0.2,  # section 1: fast time to the reference's loss / reference time
+    "deep": 0.70,  # section 2: deep dense AE MSE / PCA-32 MSE
+    "conv": 0.50,  # section 2: conv AE MSE / PCA-32 MSE
+    "memory_mb": 1200,  # section 3: every kernel's peak RSS
+    "conv_fraction": 0.20,  # section 4: conv training FLOP rate / matmul peak
+}
+
+# What was tried, and why the recipe is what it is (kept here so RESULTS.md is generated).
+NOTES = {
+    "1": """\
+How the recipe was found (exploration on this machine, MNIST first 10k, runs with the
+machine shared with other TensorFlow jobs, so judged on CPU seconds as well as wall time):
+
+- **Per-step overhead** dominates this tiny model on a CPU: Keras' NumPy path at batch 256
+  costs ~280 CPU-ms per epoch against ~150 ms for a hand-written `tf.function` loop.
+  `steps_per_execution` (many steps per call into TensorFlow) removes most of it: at batch
+  32 one epoch costs about the same CPU time as at batch 256 with one step per call.
+- **Small batches win**: this model's loss falls with the number of updates, not with
+  samples seen (much of the early loss is the output biases walking to the background's
+  logits, which Adam does at about `learning_rate` per step). Batch 32 gives 8x the updates
+  of batch 256 per epoch for the same cost once overhead is gone.
+- **Higher rates alone do not help** at batch 256: 5e-3 and 1e-2 leave 2-13 of the 32 ReLU
+  code units dead and plateau higher (0.13-0.16 after 10 epochs); a rate of 3e-3 at batch 32
+  decaying to 0 (cosine) is fast and safe over seeds. A constant rate is a bit slower.
+- **`jit_compile` (XLA on the CPU)**: ~20% less CPU per epoch but 5-6 s of compilation per
+  model, more than a whole fast run: off.
+- **A cached, prefetched `tf.data` pipeline**: 10-20% less CPU per epoch than NumPy arrays
+  with many steps per execution, not enough to justify a different `fit` call in the
+  lessons: the notebooks keep `model.fit(x, x, ...)` on arrays.
+- **Threads**: TensorFlow's defaults use both cores; on a 2-core machine there is nothing
+  to tune (inter-op parallelism does not help a sequential chain of small ops).
+""",
+    "2": """\
+All models are trained with binary cross-entropy (as in the notebooks) and judged by the
+mean squared error on held-out images; PCA is fitted on the same training images.
+""",
+    "3": """\
+Each notebook runs in a fresh kernel (nbclient in a child process); peak memory is the
+larger of the kernel's own high-water mark (`ru_maxrss`) and the polled RSS of the kernel
+and its children. Importing TensorFlow alone costs about 640 MB of RSS here: that is the
+floor of every notebook. MNIST notebooks run on the 10,000 local training digits; their
+full-60k time is an ESTIMATE: every `fit` on those images scaled by 60,000 / 10,000.
+""",
+    "4": """\
+FLOPs per sample come from the layer shapes (Dense: 2·in·out; Conv2D: 2·H·W·k²·Cin·Cout at
+the output size; Conv2DTranspose at the input size), x3 for forward + backward. The peak
+is numpy's float32 2048x2048 matmul (best of 5), measured before and after each model in
+the same run; the median of those is used.
+""",
+}
+
+
+def _f(value, fmt="{:.2f}", none="—"):
+    return none if value is None else fmt.format(value)
+
+
+def _mark(ok):
+    return "✅ met" if ok else "❌ missed"
+
+
+def machine_lines(m):
+    v = m["versions"]
+    return (
+        f"- Date: {m['date']} (commit {m.get('commit') or '?'})\n"
+        f"- Machine: {m['cpu']}, {m['logical_cores']} logical cores "
+        f"({m['physical_cores']} physical), {m['memory_gb']} GB RAM; load average at start "
+        f"{', '.join(str(x) for x in m['load_average'])} (shared with other jobs)\n"
+        f"- Versions: Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, "
+        f"NumPy {v['numpy']}, scikit-learn {v['sklearn']}, nbclient {v['nbclient']}"
+    )
+
+
+def _recipe(r):
+    return (f"batch {r['batch_size']}, Adam {r['learning_rate']:g} {r['schedule']}, "
+            f"{r['steps_per_execution']} steps/execution"
+            + (", jit_compile" if r.get("jit_compile") else ""))
+
+
+def section_markdown(number, result):
+    if "crashed" in result:
+        return f"**This section crashed:** `{result['crashed']}`\n"
+    return {"1": _s1, "2": _s2, "3": _s3, "4": _s4}[number](result)
+
+
+def _s1(r):
+    lines = [
+        f"Data: {r['data']}.",
+        f"Reference: {_recipe(r['reference_recipe'])}, {r['reference_epochs']} epochs. "
+        f"Fast: `ae.SHALLOW_RECIPE` = {_recipe(r['fast_recipe'])}, trained for "
+        f"{r['fast_epochs']} epochs (its cosine schedule spans them). {r['repeats']} repeat(s) "
+        "of each, interleaved; validation every epoch for both (included in the times).",
+        f"Target validation loss (median final loss of the reference runs): "
+        f"**{r['target_val_loss']:.4f}** (binary cross-entropy).",
+        "",
+        "| run | final val loss | reaches target at epoch | time to target (wall) | "
+        "CPU time to target | total wall |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, runs in (("reference", r["reference"]), ("fast", r["fast"])):
+        for i, run in enumerate(runs):
+            lines.append(
+                f"| {name} #{i} | {run['final_val_loss']:.4f} | {_f(run['reach_epoch'], '{}')} | "
+                f"{_f(run['reach_wall_s'], '{:.1f} s')} | {_f(run['reach_cpu_s'], '{:.1f} s')} | "
+                f"{run['total_wall_s']:.1f} s |"
+            )
+    ratio = r["ratio_wall"]
+    lines += [
+        "",
+        f"**Ratio of median wall times (fast to target / reference): {_f(ratio, '{:.3f}')}** "
+        f"(target ≤ {TARGETS['ratio']}: {_mark(ratio is not None and ratio <= TARGETS['ratio'])}"
+        + (f", over by {ratio / TARGETS['ratio'] - 1:.0%}" if ratio and ratio > TARGETS["ratio"]
+           else "")
+        + f"). Ratio of median CPU times: {_f(r['ratio_cpu'], '{:.3f}')}. "
+        f"Per-pair wall ratios: {', '.join(f'{x:.3f}' for x in r['pair_ratios_wall']) or '—'}. "
+        f"Medians: reference {r['reference_wall_s']:.1f} s wall / {r['reference_cpu_s']:.1f} s "
+        f"CPU; fast {_f(r['fast_reach_wall_s'], '{:.1f} s')} wall / "
+        f"{_f(r['fast_reach_cpu_s'], '{:.1f} s')} CPU.",
+    ]
+    if r.get("variants"):
+        lines += [
+            "",
+            "One lever changed at a time (1 run each, seed 0; ratios against the median "
+            "reference above):",
+            "",
+            "| variant | epochs | final val loss | reaches target at epoch | wall ratio | "
+            "CPU ratio |",
+            "|---|---|---|---|---|---|",
+        ]
+        for v in r["variants"]:
+            lines.append(
+                f"| {v['name']} ({_recipe(v['recipe'])}) | {v['epochs']} | "
+                f"{v['final_val_loss']:.4f} | {_f(v['reach_epoch'], '{}', 'not reached')} | "
+                f"{_f(v['ratio_wall'], '{:.3f}')} | {_f(v['ratio_cpu'], '{:.3f}')} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _s2(r):
+    lines = [
+        f"Data: {r['data']}. PCA-32 validation MSE: **{r['pca32_mse']:.5f}** "
+        f"(fitted in {r['pca_fit_s']:.1f} s).",
+        "",
+        "| model | recipe | epochs | params | val MSE | MSE / PCA-32 | target | training wall "
+        "| training CPU |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in r["rows"]:
+        target = TARGETS.get(row["model"])
+        verdict = "reported" if target is None else (
+            f"≤ {target}: {_mark(row['ratio_to_pca'] <= target)}"
+            + (f" (over by {row['ratio_to_pca'] - target:.3f})"
+               if row["ratio_to_pca"] > target else ""))
+        lines.append(
+            f"| {row['model']} | {_recipe(row['recipe'])} | {row['epochs']} | "
+            f"{row['params']:,} | {row['val_mse']:.5f} | **{row['ratio_to_pca']:.3f}** | "
+            f"{verdict} | {row['wall_s']:.0f} s | {row['cpu_s']:.0f} s |"
+        )
+    lines += ["", "MSE / PCA-32 after each epoch:", ""]
+    for row in r["rows"]:
+        lines.append(f"- {row['model']}: {', '.join(f'{x:.3f}' for x in row['curve_ratio'])}")
+    return "\n".join(lines) + "\n"
+
+
+def notebook_line(row):
+    peak = row["peak_rss_mb"]
+    text = (f"{row['notebook']} [{row['mode']}]: {_f(row['seconds'], '{:.0f} s')} wall, "
+            f"{_f(row['cpu_seconds'], '{:.0f} s')} CPU, peak {peak:.0f} MB")
+    if row.get("error"):
+        text += f", FAILED: {row['error']}"
+    return text
+
+
+def _s3(r):
+    limit = r["limit_mb"]
+    lines = [
+        f"Local data: Fashion-MNIST complete; MNIST has {r.get('mnist_local_train') or '?'} "
+        "training images here (full mode of MNIST notebooks uses those; see the estimate).",
+        "",
+        "| notebook | mode | wall | kernel CPU | peak RSS | ≤ 1.2 GB | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in r["rows"]:
+        notes = []
+        if row.get("error"):
+            notes.append(f"FAILED: {row['error'][:200]}")
+        if row.get("estimate_60k_seconds"):
+            notes.append(f"full 60k MNIST: ~{row['estimate_60k_seconds'] / 60:.1f} min "
+                         "(ESTIMATE from measured fit throughput)")
+        lines.append(
+            f"| {row['notebook']} | {row['mode']} | {_f(row['seconds'], '{:.0f} s')} | "
+            f"{_f(row['cpu_seconds'], '{:.0f} s')} | {row['peak_rss_mb']:.0f} MB | "
+            f"{'✅' if row['peak_rss_mb'] <= limit else '❌'} | {'; '.join(notes)} |"
+        )
+    worst = max((row["peak_rss_mb"] for row in r["rows"]), default=0)
+    lines += ["", f"Largest kernel peak: **{worst:.0f} MB** (target ≤ {limit:.0f} MB: "
+              f"{_mark(worst <= limit)})."]
+    return "\n".join(lines) + "\n"
+
+
+def _s4(r):
+    lines = [
+        f"Data: {r['data']}; {r['epochs_timed']} epoch(s) timed after one warm-up epoch. "
+        f"Machine float32 matmul peak (numpy, {r['matmul_n']}x{r['matmul_n']}, median of "
+        f"{len(r['matmul_gflops_samples'])} measurements of best-of-5): "
+        f"**{r['matmul_peak_gflops']:.0f} GFLOP/s** "
+        f"(measured: {', '.join(f'{x:.0f}' for x in r['matmul_gflops_samples'])}).",
+        "",
+        "| model | batch | forward MFLOP/sample | samples/s | CPU ms / 1k samples | "
+        "training GFLOP/s | fraction of peak |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in r["rows"]:
+        lines.append(
+            f"| {row['model']} | {row['batch_size']} | {row['forward_mflop_per_sample']:.2f} | "
+            f"{row['samples_per_s']:,.0f} | {row['cpu_s_per_1k_samples'] * 1000:.0f} | "
+            f"{row['train_gflops']:.1f} | **{row['fraction_of_peak']:.1%}** |"
+        )
+    conv = next((row for row in r["rows"] if row["model"] == "conv"), None)
+    if conv:
+        fraction, target = conv["fraction_of_peak"], TARGETS["conv_fraction"]
+        short = "" if fraction >= target else f", short by {100 * (target - fraction):.1f} points"
+        lines += ["", f"Conv model: {fraction:.1%} of peak (target ≥ {target:.0%}: "
+                  f"{_mark(fraction >= target)}{short})."]
+    return "\n".join(lines) + "\n"
+
+
+def results_markdown(results):
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python benchmarks/run.py` (do not edit by hand: rerun it). Wall times on "
+        "this machine are noisy (other jobs share its 2 cores), so each section gives medians "
+        "of repeats where it repeats, ratios measured within the same run, and CPU seconds.",
+        "",
+        machine_lines(results["machine"]),
+    ]
+    if results.get("quick"):
+        parts += ["", "**QUICK RUN** (small data, few epochs): not the course's figures."]
+    for number in sorted(results["sections"]):
+        result = results["sections"][number]
+        parts += ["", f"## {number}. {TITLES[number]}", ""]
+        m = result.get("machine")
+        if m and m.get("date") != results["machine"]["date"]:
+            parts += [f"(This section is from an earlier run: {m['date']}, commit "
+                      f"{m.get('commit') or '?'}, load average "
+                      f"{', '.join(str(x) for x in m['load_average'])}.)", ""]
+        parts.append(section_markdown(number, result))
+        if number in NOTES and not results.get("quick"):
+            parts += [NOTES[number]]
+    return "\n".join(parts).rstrip() + "\n"
