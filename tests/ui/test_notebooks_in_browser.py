@@ -44,6 +44,8 @@ TOLERATED_CONSOLE_ERRORS = [
 # What a widget looks like when the browser could not render it.
 NOT_RENDERED = [
     (re.compile(r"Error displaying widget"), "a widget failed to render"),
+    (re.compile(r"Click to show javascript error|Failed to load model class"),
+     "a widget's JavaScript failed (front end and kernel disagree on ipywidgets versions?)"),
     (re.compile(r"model not found", re.I), "a widget's model is missing in the page"),
     (re.compile(r"\b(?:Int|Float)(?:Range)?Slider\(|\b[VH]Box\(children=|\bDropdown\(|"
                 r"\bImage\(value=|\bOutput\((?:layout|outputs)=|\bButton\(description="),
@@ -232,12 +234,12 @@ def image_hash(view):
 def move_slider_and_check_image(page, problems):
     """Drag the reconstruction browser's image slider; its picture must change."""
     view = page.locator(".aehelpers-reconstruction-browser").first
-    view.scroll_into_view_if_needed()
+    view.scroll_into_view_if_needed(timeout=10_000)
     before = image_hash(view)
-    handle = view.locator(".noUi-handle, .ui-slider-handle").first  # ipywidgets 8 / 7
-    box = handle.bounding_box()
+    handles = view.locator(".noUi-handle, .ui-slider-handle")  # ipywidgets 8 / 7
+    box = handles.first.bounding_box(timeout=5000) if handles.count() else None
     if box is None:
-        problems.append("reconstruction browser: its slider handle is not visible")
+        problems.append("reconstruction browser: no visible slider handle to move")
         return
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -286,7 +288,7 @@ def test_notebook_runs_and_renders_in_the_browser(notebook, lab, browser, screen
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and console.append(
-        f"console: {msg.text} @ {msg.location.get('url', '')}"))
+        f"console: {msg.text[:400]} @ {msg.location.get('url', '')}"))
     page.on("pageerror", lambda err: console.append(f"uncaught: {err}"))
     path = notebook.name
     started = time.monotonic()
