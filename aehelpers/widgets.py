@@ -119,7 +119,7 @@ def _check_images(where, images, image_shape, *, name="images", min_count=1,
             stacklevel=3,
         )
         return array.astype(np.float32) / 255.0
-    array = array.astype(np.float32)
+    array = array.astype(np.float32, copy=False)  # no copy of float32 input
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{where}: {name} hold NaN or infinite values")
     low, high = float(array.min()), float(array.max())
