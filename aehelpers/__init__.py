@@ -52,6 +52,7 @@ _EXPORTS = {
     # noise.py, anomaly.py
     "add_noise": "noise",
     "batches": "batches",
+    "predict_in_batches": "batches",
     "reconstruction_errors": "anomaly",
     "pick_threshold": "anomaly",
     "plot_error_histograms": "anomaly",

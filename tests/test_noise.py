@@ -1,4 +1,4 @@
-"""Tests for aehelpers.noise (add_noise) and aehelpers.batches (batches)."""
+"""Tests for aehelpers.noise: add_noise."""
 
 import subprocess
 import sys
@@ -134,72 +134,3 @@ def test_noise_needs_no_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False", "False"]
-
-
-# --------------------------------------------------------------------------- batches
-
-
-def test_batches_cover_every_item_once_per_epoch_in_a_new_order():
-    x = np.arange(50, dtype=np.float32).reshape(50, 1)
-    data = ae.batches(x, batch_size=16, seed=0)
-    assert len(data) == 4
-    first = np.concatenate([data[i][0] for i in range(len(data))]).ravel()
-    assert sorted(first) == list(range(50))
-    data.on_epoch_end()
-    second = np.concatenate([data[i][0] for i in range(len(data))]).ravel()
-    assert sorted(second) == list(range(50))
-    assert not np.array_equal(first, second)
-    with pytest.raises(IndexError):
-        data[4]
-
-
-def test_batches_keep_inputs_and_targets_paired_and_transform_inputs_only():
-    x = np.arange(40, dtype=np.float32).reshape(20, 2)
-    y = -x
-    data = ae.batches(x, y, batch_size=8, shuffle=False, transform=lambda b: b + 1000)
-    inputs, targets = data[0]
-    np.testing.assert_array_equal(inputs, x[:8] + 1000)
-    np.testing.assert_array_equal(targets, y[:8])
-    np.testing.assert_array_equal(data[2][1], y[16:])  # the last, smaller batch
-
-
-def test_batches_default_targets_are_the_inputs_and_batch_size_from_recipe():
-    x = np.random.default_rng(0).random((600, 3), dtype=np.float32)
-    data = ae.batches(x)
-    assert len(data) == -(-600 // ae.FAST_RECIPE.batch_size)
-    inputs, targets = data[0]
-    np.testing.assert_array_equal(inputs, targets)
-
-
-def test_batches_train_a_keras_model():
-    import keras
-
-    ae.set_seed(0)
-    x = np.random.default_rng(0).random((64, 4), dtype=np.float32)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
-    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
-    before = model.evaluate(x, x, verbose=0)
-    history = model.fit(ae.batches(x, batch_size=16), epochs=20, verbose=0)
-    assert len(history.history["loss"]) == 20
-    assert model.evaluate(x, x, verbose=0) < before / 5
-
-
-def test_batches_reject_bad_options():
-    x = np.zeros((10, 3), dtype=np.float32)
-    with pytest.raises(ValueError, match="same number of items"):
-        ae.batches(x, np.zeros((9, 3)))
-    with pytest.raises(ValueError, match="batch_size"):
-        ae.batches(x, batch_size=0)
-    with pytest.raises(ValueError, match="seed"):
-        ae.batches(x, seed=-2)
-    with pytest.raises(TypeError, match="transform"):
-        ae.batches(x, transform="noise")
-    with pytest.raises(TypeError, match="shuffle"):
-        ae.batches(x, shuffle=1)
-    with pytest.raises(ValueError, match="non-empty"):
-        ae.batches(np.zeros((0, 3)))
-    with pytest.raises(TypeError, match="numbers"):
-        ae.batches(np.array(["a", "b"]))
-    bad = ae.batches(x, batch_size=5, transform=lambda b: b[:2])
-    with pytest.raises(ValueError, match="transform must return"):
-        bad[0]
