@@ -227,6 +227,7 @@ def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, ma
     if side_by_side:
         layout["scene"] = dict(axes, domain={"x": [0.0, 0.5]})
         layout["scene2"] = dict(axes, domain={"x": [0.5, 1.0]})
+        layout["showlegend"] = False  # the two titles say which cloud is which
         layout["annotations"] = [
             {"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper",
              "showarrow": False, "font": {"size": 14}}
@@ -430,37 +431,50 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
 # --------------------------------------------------------------------------- history
 
 
-def _history_dict(func, history):
+def _history_dict(func, history, name=None):
+    where = "history" if name is None else f"history[{name!r}]"
     record = getattr(history, "history", history)
     if not isinstance(record, dict):
         raise TypeError(
-            f"{func}(): history must be what model.fit returns (a keras History) or a dict "
+            f"{func}(): {where} must be what model.fit returns (a keras History) or a dict "
             f"of lists, got {type(history).__name__}"
         )
     if not record:
-        raise ValueError(f"{func}(): history is empty (was the model trained?)")
+        raise ValueError(f"{func}(): {where} is empty (was the model trained?)")
     curves = {}
     for key, values in record.items():
-        curve = _array(func, f"history[{key!r}]", values, ndim=1)
+        curve = _array(func, f"{where}[{key!r}]", values, ndim=1)
         curves[str(key)] = curve
     lengths = {len(c) for c in curves.values()}
     if len(lengths) != 1:
-        raise ValueError(f"{func}(): history curves have different lengths {sorted(lengths)}")
+        raise ValueError(f"{func}(): {where} has curves of different lengths {sorted(lengths)}")
     return curves
+
+
+def _is_run(value):
+    return hasattr(value, "history") or isinstance(value, dict)
 
 
 def plot_history(history, *, metrics=None, title=None, log_scale=False):
     """Return a matplotlib figure of training curves: one panel per metric, train and validation.
 
     Taught in notebook 02, used by every notebook that trains. ``history`` is what
-    ``model.fit`` returns, or a dict such as ``{"loss": [...], "val_loss": [...]}``;
+    ``model.fit`` returns, or a dict such as ``{"loss": [...], "val_loss": [...]}``, or a
+    dict {model name: History} to compare several models on the same axes (notebook 03).
     ``metrics`` picks which ones (default: all, e.g. "loss"). Rejects anything that is not a
     History or dict, an empty history, curves of different lengths, NaN, and unknown metrics.
     """
     func = "plot_history"
-    curves = _history_dict(func, history)
-    available = [k for k in curves if not k.startswith("val_")]
-    available += [k[4:] for k in curves if k.startswith("val_") and k[4:] not in available]
+    if isinstance(history, dict) and history and all(_is_run(v) for v in history.values()):
+        runs = {str(name): _history_dict(func, run, name) for name, run in history.items()}
+    else:
+        runs = {None: _history_dict(func, history)}
+    available = []
+    for curves in runs.values():
+        for key in curves:
+            metric = key[4:] if key.startswith("val_") else key
+            if metric not in available:
+                available.append(metric)
     available = [k for k in available if k not in ("learning_rate", "lr")] or available
     if metrics is None:
         metrics = available
@@ -475,11 +489,16 @@ def plot_history(history, *, metrics=None, title=None, log_scale=False):
     fig = _new_figure(figsize=(5.0 * len(metrics), 3.6))
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
-        for key, label, style in ((metric, "training", "-"), (f"val_{metric}", "validation",
-                                                              "--")):
-            if key in curves:
+        for run, (name, curves) in enumerate(runs.items()):
+            for key, split, style in ((metric, "training", "-"), (f"val_{metric}", "validation",
+                                                                  "--")):
+                if key not in curves:
+                    continue
+                label = split if name is None else f"{name}, {split}"
+                color = None if name is None else f"C{run % 10}"
                 epochs = np.arange(1, len(curves[key]) + 1)
-                ax.plot(epochs, curves[key], style, marker="o", markersize=3, label=label)
+                ax.plot(epochs, curves[key], style, marker="o", markersize=3, label=label,
+                        color=color)
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         if log_scale:

@@ -63,6 +63,7 @@ def test_3d_cloud_side_by_side_uses_two_scenes():
     assert [t.scene for t in fig.data] == ["scene", "scene2"]
     assert fig.layout.scene2.domain.x == (0.5, 1.0)
     assert [a.text for a in fig.layout.annotations] == ["data", "decoded"]
+    assert fig.layout.showlegend is False
 
 
 @pytest.mark.parametrize(
@@ -268,6 +269,20 @@ def test_history_from_a_real_keras_fit():
     history = model.fit(x, x, epochs=2, verbose=0, validation_data=(x, x))
     fig = ae.plot_history(history)
     assert [len(line.get_ydata()) for line in fig.axes[0].lines] == [2, 2]
+
+
+def test_history_compares_several_models_on_the_same_axes():
+    deep = _FakeHistory({"loss": [0.4, 0.2], "val_loss": [0.5, 0.3]})
+    shallow = {"loss": [0.5, 0.4, 0.35], "val_loss": [0.6, 0.45, 0.4]}
+    fig = ae.plot_history({"deep": deep, "shallow": shallow})
+    assert len(fig.axes) == 1
+    lines = fig.axes[0].lines
+    assert [line.get_label() for line in lines] == [
+        "deep, training", "deep, validation", "shallow, training", "shallow, validation"]
+    np.testing.assert_allclose(lines[3].get_ydata(), shallow["val_loss"])
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    with pytest.raises(ValueError, match="history\\['shallow'\\] has curves of different"):
+        ae.plot_history({"deep": deep, "shallow": {"loss": [1, 2], "val_loss": [1]}})
 
 
 @pytest.mark.parametrize(
