@@ -52,23 +52,26 @@ def _declared_output_shape(model):
     return None
 
 
-def reconstruction_errors(model, images, *, batch_size=256, reduce="mean"):
+def reconstruction_errors(model, images, *, batch_size=500, reduce="mean"):
     """Return one reconstruction error per image: the mean squared error between image and output.
 
-    ``model`` maps a batch of images to reconstructions of the same shape (an autoencoder);
-    ``images`` is an array of shape (n, ...), e.g. (n, 784) or (n, 28, 28). ``reduce="mean"``
-    gives the per-image MSE, ``reduce="sum"`` the per-image sum of squared errors. Returns a
-    float64 array of shape (n,). Used in notebook 07 as the anomaly score.
+    ``model`` maps a batch of images to reconstructions of the same shape: a Keras
+    autoencoder (called with ``training=False``) or any function of a NumPy batch.
+    ``images`` is an array of shape (n, ...), e.g. (n, 784) or (n, 28, 28); it is run through
+    the model ``batch_size`` images at a time, so memory stays small. ``reduce="mean"`` gives
+    the per-image MSE, ``reduce="sum"`` the per-image sum of squared errors. Returns a float64
+    array of shape (n,). Used in notebook 07 as the anomaly score.
 
-    Rejects, before TensorFlow runs: a model without ``predict`` (TypeError); images that are
-    not numbers (TypeError), have fewer than 2 dimensions, are empty or hold NaN/inf; a
+    Rejects, before TensorFlow runs: a model that is not callable (TypeError); images that
+    are not numbers (TypeError), have fewer than 2 dimensions, are empty or hold NaN/inf; a
     ``batch_size`` that is not a positive integer; an unknown ``reduce``; and a model whose
-    declared output shape differs from the images' shape (ValueError). An output of another
-    shape found after predicting is also a ValueError.
+    declared ``output_shape`` differs from the images' shape (ValueError). An output of
+    another shape found when the model runs is also a ValueError.
     """
-    if not callable(getattr(model, "predict", None)):
+    if not callable(model):
         raise TypeError(
-            f"model must be a Keras model (something with .predict), got {type(model).__name__}"
+            "model must be a Keras model or a function of a batch of images, "
+            f"got {type(model).__name__}"
         )
     x = _check_images(images)
     batch_size = _check_positive_int("batch_size", batch_size)
@@ -84,14 +87,32 @@ def reconstruction_errors(model, images, *, batch_size=256, reduce="mean"):
             f"{x.shape}: reconstruction_errors needs an autoencoder whose output has the shape "
             "of its input (reshape the images to what the model expects)"
         )
-    output = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
-    if output.shape != x.shape:
-        raise ValueError(
-            f"the model returned shape {output.shape} for images of shape {x.shape}: "
-            "reconstruction_errors needs an output of the same shape as the input"
+    run = _runner(model)
+    errors = np.empty(len(x), dtype=np.float64)
+    for start in range(0, len(x), batch_size):
+        batch = x[start:start + batch_size]
+        output = np.asarray(run(batch))
+        if output.shape != batch.shape:
+            raise ValueError(
+                f"the model returned shape {output.shape} for a batch of shape {batch.shape}: "
+                "reconstruction_errors needs an output of the same shape as the input"
+            )
+        squared = np.square(batch.reshape(len(batch), -1).astype(np.float64)
+                            - output.reshape(len(batch), -1))
+        errors[start:start + len(batch)] = (
+            squared.mean(axis=1) if reduce == "mean" else squared.sum(axis=1)
         )
-    squared = np.square(x.reshape(len(x), -1).astype(np.float64) - output.reshape(len(x), -1))
-    return squared.mean(axis=1) if reduce == "mean" else squared.sum(axis=1)
+    return errors
+
+
+def _runner(model):
+    """Return a function batch -> output: Keras models run in inference mode (no dropout)."""
+    if type(model).__module__.startswith(("keras", "tensorflow")) or hasattr(model, "layers"):
+        import keras
+
+        if isinstance(model, keras.Model):
+            return lambda batch: model(batch, training=False)
+    return model
 
 
 def pick_threshold(scores_normal, *, quantile=0.99):
