@@ -53,6 +53,7 @@ _EXPORTS = {
     "add_noise": "noise",
     "batches": "batches",
     "predict_in_batches": "batches",
+    "denoising_widget": "denoising",
     "reconstruction_errors": "anomaly",
     "pick_threshold": "anomaly",
     "plot_error_histograms": "anomaly",
