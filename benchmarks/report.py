@@ -18,27 +18,34 @@ TARGETS = {
 # What was tried, and why the recipe is what it is (kept here so RESULTS.md is generated).
 NOTES = {
     "1": """\
-How the recipe was found (exploration on this machine, MNIST first 10k, runs with the
-machine shared with other TensorFlow jobs, so judged on CPU seconds as well as wall time):
+What was tried (the one-lever table above is one run each, on a shared machine: read its CPU
+ratios more than its wall ratios). Earlier exploration on the same data, judged on CPU
+seconds because the machine was shared:
 
-- **Per-step overhead** dominates this tiny model on a CPU: Keras' NumPy path at batch 256
-  costs ~280 CPU-ms per epoch against ~150 ms for a hand-written `tf.function` loop.
-  `steps_per_execution` (many steps per call into TensorFlow) removes most of it: at batch
-  32 one epoch costs about the same CPU time as at batch 256 with one step per call.
-- **Small batches win**: this model's loss falls with the number of updates, not with
-  samples seen (much of the early loss is the output biases walking to the background's
-  logits, which Adam does at about `learning_rate` per step). Batch 32 gives 8x the updates
-  of batch 256 per epoch for the same cost once overhead is gone.
-- **Higher rates alone do not help** at batch 256: 5e-3 and 1e-2 leave 2-13 of the 32 ReLU
-  code units dead and plateau higher (0.13-0.16 after 10 epochs); a rate of 3e-3 at batch 32
-  decaying to 0 (cosine) is fast and safe over seeds. A constant rate is a bit slower.
-- **`jit_compile` (XLA on the CPU)**: ~20% less CPU per epoch but 5-6 s of compilation per
-  model, more than a whole fast run: off.
+- **More updates, not bigger batches.** This small model's loss falls with the number of
+  updates more than with the samples seen (a large part of the early loss is the output
+  biases walking to the background pixels' logits, which Adam does at about
+  `learning_rate` per step). Batch 16 gives 16x the updates of batch 256 per epoch.
+- **`steps_per_execution`** (many steps per call into TensorFlow) is what makes small
+  batches affordable: at batch 16, one step per call costs ~2.4x the CPU of 100 steps per
+  call; at batch 256 it saves only ~10%.
+- **Higher rates with big batches fail**: at batch 256, rates of 5e-3 and 1e-2 leave 2-13 of
+  the 32 ReLU code units dead and plateau at 0.13-0.16 after 10 epochs; batch 128 at 1e-2
+  does not reach the target either. 3e-3 decaying to 0 (cosine) was reliable over seeds at
+  batch 16-32; 5e-3 at batch 32 was not (one seed of two missed).
+- **Batch 16 vs 32 vs 8**: per sample, batch 8 / 16 / 32 cost about 62 / 45 / 33 µs of CPU;
+  batch 16 reaches the target in 3-5 epochs, batch 32 (`FAST_RECIPE`) needs 6-8 (ratio
+  ~0.25 by CPU: it misses 0.2 on this model), hence `SHALLOW_RECIPE` for this model only.
+  Deeper models do worse at batch 16 (deep dense on Fashion-MNIST, 10 epochs: 0.740 of
+  PCA-32 at batch 16, 0.685 at batch 32, 0.705 at batch 128 in half the CPU time), so
+  `FAST_RECIPE` (batch 32) stays the default for them.
+- **`jit_compile` (XLA on the CPU)**: ~20% less CPU per epoch, but several seconds of
+  compilation per model, more than a whole fast run: off.
 - **A cached, prefetched `tf.data` pipeline**: 10-20% less CPU per epoch than NumPy arrays
-  with many steps per execution, not enough to justify a different `fit` call in the
-  lessons: the notebooks keep `model.fit(x, x, ...)` on arrays.
-- **Threads**: TensorFlow's defaults use both cores; on a 2-core machine there is nothing
-  to tune (inter-op parallelism does not help a sequential chain of small ops).
+  once `steps_per_execution` is on: not enough to justify a different `fit` call in the
+  lessons; the notebooks keep `model.fit(x, x, ...)` on arrays (or `ae.batches` where
+  memory matters).
+- **Threads**: TensorFlow's defaults already use both cores; nothing to gain on 2 cores.
 """,
     "2": """\
 All models are trained with binary cross-entropy (as in the notebooks) and judged by the
@@ -54,8 +61,13 @@ full-60k time is an ESTIMATE: every `fit` on those images scaled by 60,000 / 10,
     "4": """\
 FLOPs per sample come from the layer shapes (Dense: 2·in·out; Conv2D: 2·H·W·k²·Cin·Cout at
 the output size; Conv2DTranspose at the input size), x3 for forward + backward. The peak
-is numpy's float32 2048x2048 matmul (best of 5), measured before and after each model in
-the same run; the median of those is used.
+is numpy's float32 matmul (best of 5), measured in a fresh process (TensorFlow's spinning
+thread pools slow numpy ~10x inside the benchmark's own process) before and after each
+model in the same run; the median of those is used. Other jobs share this machine, and
+they slow the matmul more than training (its two threads wait for each other at every
+step), so the wall-clock fraction comes out inflated when the machine is busy; the
+CPU-time fraction (GFLOP per CPU second over the matmul's) is stable from run to run.
+The verdict uses the lower of the two.
 """,
 }
 
@@ -212,25 +224,32 @@ def _s4(r):
         f"Data: {r['data']}; {r['epochs_timed']} epoch(s) timed after one warm-up epoch. "
         f"Machine float32 matmul peak (numpy, {r['matmul_n']}x{r['matmul_n']}, median of "
         f"{len(r['matmul_gflops_samples'])} measurements of best-of-5): "
-        f"**{r['matmul_peak_gflops']:.0f} GFLOP/s** "
-        f"(measured: {', '.join(f'{x:.0f}' for x in r['matmul_gflops_samples'])}).",
+        f"**{r['matmul_peak_gflops']:.0f} GFLOP/s** by wall clock "
+        f"(measured: {', '.join(f'{x:.0f}' for x in r['matmul_gflops_samples'])}), "
+        f"**{r['matmul_peak_gflop_per_cpu_s']:.0f} GFLOP per CPU second** "
+        f"(measured: {', '.join(f'{x:.0f}' for x in r['matmul_gflop_per_cpu_s_samples'])}).",
         "",
         "| model | batch | forward MFLOP/sample | samples/s | CPU ms / 1k samples | "
-        "training GFLOP/s | fraction of peak |",
-        "|---|---|---|---|---|---|---|",
+        "training GFLOP/s | fraction of peak (wall) | fraction of peak (CPU time) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in r["rows"]:
         lines.append(
             f"| {row['model']} | {row['batch_size']} | {row['forward_mflop_per_sample']:.2f} | "
             f"{row['samples_per_s']:,.0f} | {row['cpu_s_per_1k_samples'] * 1000:.0f} | "
-            f"{row['train_gflops']:.1f} | **{row['fraction_of_peak']:.1%}** |"
+            f"{row['train_gflops']:.1f} | **{row['fraction_of_peak']:.1%}** | "
+            f"{row['fraction_of_peak_cpu']:.1%} |"
         )
     conv = next((row for row in r["rows"] if row["model"] == "conv"), None)
     if conv:
-        fraction, target = conv["fraction_of_peak"], TARGETS["conv_fraction"]
+        # Judge on the lower of the two fractions: the conservative reading of a noisy pair.
+        fraction = min(conv["fraction_of_peak"], conv["fraction_of_peak_cpu"])
+        target = TARGETS["conv_fraction"]
         short = "" if fraction >= target else f", short by {100 * (target - fraction):.1f} points"
-        lines += ["", f"Conv model: {fraction:.1%} of peak (target ≥ {target:.0%}: "
-                  f"{_mark(fraction >= target)}{short})."]
+        lines += ["", f"Conv model: {conv['fraction_of_peak']:.1%} of peak by wall clock, "
+                  f"{conv['fraction_of_peak_cpu']:.1%} by CPU time; the lower, "
+                  f"**{fraction:.1%}**, against the target ≥ {target:.0%}: "
+                  f"{_mark(fraction >= target)}{short}."]
     return "\n".join(lines) + "\n"
 
 

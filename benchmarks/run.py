@@ -44,14 +44,14 @@ RESULTS_JSON = ROOT / "benchmarks" / "results.json"
 FULL = {
     "s1": {"n_train": 10_000, "n_val": 10_000, "repeats": 3, "reference_epochs": 50,
            "fast_epochs": 6, "variants": True},
-    "s2": {"n_train": 60_000, "n_val": 10_000, "epochs": {"simple": 10, "deep": 20, "conv": 10}},
+    "s2": {"n_train": 60_000, "n_val": 10_000, "epochs": {"simple": 10, "deep": 15, "conv": 8}},
     "s4": {"n_samples": 10_000, "epochs": 2, "matmul_n": 2048},
 }
 QUICK = {
     "s1": {"n_train": 2_000, "n_val": 1_000, "repeats": 1, "reference_epochs": 5,
            "fast_epochs": 2, "variants": False},
     "s2": {"n_train": 3_000, "n_val": 1_000, "epochs": {"simple": 1, "deep": 1, "conv": 1}},
-    "s4": {"n_samples": 1_000, "epochs": 1, "matmul_n": 512},
+    "s4": {"n_samples": 1_000, "epochs": 1, "matmul_n": 1024},
 }
 
 SMOKE_NOTEBOOK = [
