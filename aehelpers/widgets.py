@@ -635,11 +635,11 @@ def reconstruction_browser(model, images, *, labels=None, class_names=None, imag
 class _CodeScatter:
     """A scatter plot of codes drawn once; each redraw only adds a marker (fast)."""
 
-    def __init__(self, points, labels, x_range, y_range, axis_names):
+    def __init__(self, points, labels, x_range, y_range, axis_names, class_names=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(3.6, 3.4), dpi=80)
+        fig = Figure(figsize=(4.2 if class_names else 3.6, 3.4), dpi=80)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         rng = np.random.default_rng(0)
@@ -649,8 +649,10 @@ class _CodeScatter:
             artist = ax.scatter(points[keep, 0], points[keep, 1], c=labels[keep], s=4,
                                 cmap="tab10" if k <= 10 else "viridis", alpha=0.6,
                                 vmin=-0.5, vmax=(9.5 if k <= 10 else k - 0.5))
-            fig.colorbar(artist, ax=ax, ticks=range(k) if k <= 10 else None, fraction=0.05,
-                         pad=0.02)
+            bar = fig.colorbar(artist, ax=ax, ticks=range(k) if k <= 10 else None,
+                               fraction=0.05, pad=0.02)
+            if class_names and k <= 10:
+                bar.ax.set_yticklabels(class_names[:k], fontsize=7)
         else:
             ax.scatter(points[keep, 0], points[keep, 1], s=4, alpha=0.4, color="#1f77b4")
         ax.set_xlim(*x_range)
@@ -682,12 +684,14 @@ class _CodeScatter:
         return buffer.getvalue()
 
 
-def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
+def latent_explorer(decoder, *, codes=None, labels=None, class_names=None,
+                    image_shape=(28, 28)):
     """Move through the code space with sliders and watch the decoded image; return the widget.
 
     For a 2-number code there is one slider per number, spanning the range of ``codes``
     (the encoder's outputs on some data, e.g. ``encoder.predict(x_test)``), and a scatter
-    plot of ``codes`` marks the current point (coloured by ``labels`` when given). For a
+    plot of ``codes`` marks the current point (coloured by ``labels`` when given, named by
+    ``class_names``, e.g. ``ae.FASHION_CLASSES``). For a
     larger code the sliders move along the main (principal) directions of ``codes``, in
     units of their standard deviation, from the mean code; the scatter shows the codes
     along the first two directions. Without ``codes`` the sliders span -3..3 around 0 (the
@@ -696,10 +700,10 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
 
     Rejects (before any model call): a decoder that is not callable; codes that are not a
     finite 2-D (n, code_size) array with at least 2 rows, or a list of VAE outputs; labels
-    that do not match codes; no codes for a decoder whose code size cannot be read; a code
-    size that differs from the decoder's input; a bad ``image_shape``. Raises ValueError
-    when the decoder does not return one image of ``image_shape`` per code. Used in
-    notebooks 02, 03 and 06.
+    that do not match codes; class_names without labels or too short; no codes for a
+    decoder whose code size cannot be read; a code size that differs from the decoder's
+    input; a bad ``image_shape``. Raises ValueError when the decoder does not return one
+    image of ``image_shape`` per code. Used in notebooks 02, 03 and 06.
     """
     where = "latent_explorer()"
     _check_model(where, decoder, "decoder")
@@ -709,6 +713,7 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
         if points is None:
             raise ValueError(f"{where}: labels needs codes= as well (one label per code)")
         labels = _check_labels(where, labels, len(points))
+    class_names = _check_class_names(where, class_names, labels)
     expected = _code_size_of(decoder)
     if points is None:
         if expected is None:
@@ -785,7 +790,7 @@ def latent_explorer(decoder, *, codes=None, labels=None, image_shape=(28, 28)):
             shown = np.column_stack([shown[:, 0], np.zeros(len(shown))])
         y_range = (low[1], high[1]) if len(sliders) > 1 else (-1.0, 1.0)
         scatter = _CodeScatter(shown, labels, (low[0], high[0]), y_range,
-                               names[:2] if len(names) > 1 else [names[0], ""])
+                               names[:2] if len(names) > 1 else [names[0], ""], class_names)
         pictures["codes"] = _image_widget()
         rows_right = [_captioned("where you are", pictures["codes"])]
     controls = {f"z{i}": s for i, s in enumerate(sliders)}

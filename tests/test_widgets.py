@@ -190,7 +190,7 @@ def test_latent_explorer_2d_sliders_decode_the_code_they_show(dense_ae, data):
     encoder, decoder, _ = dense_ae
     x, y = data
     codes = encoder.predict(x, verbose=0)
-    view = W.latent_explorer(decoder, codes=codes, labels=y)
+    view = W.latent_explorer(decoder, codes=codes, labels=y, class_names=["a", "b", "c"])
     z0, z1 = view.controls["z0"], view.controls["z1"]
     assert z0.min <= codes[:, 0].min() and z0.max >= codes[:, 0].max()
     before = (bytes(view.images["decoded"].value), bytes(view.images["codes"].value))
@@ -280,6 +280,9 @@ def test_an_error_while_redrawing_is_shown_in_the_view(data):
         ("plain", {"labels": [1, 2]}, ValueError, "labels needs codes"),
         ("plain", {"codes": np.zeros((4, 2)), "labels": [1]}, ValueError, "labels must be"),
         ("plain", {"codes": np.zeros((4, 2)), "image_shape": 784}, ValueError, "image_shape"),
+        ("plain", {"codes": np.zeros((4, 2)), "class_names": ["a"]}, ValueError, "needs labels"),
+        ("plain", {"codes": np.zeros((4, 2)), "labels": [0, 1, 2, 3], "class_names": ["a"]},
+         ValueError, "class_names has 1"),
     ],
 )
 def test_latent_explorer_rejects_bad_input(decoder, kwargs, error, words):
