@@ -14,7 +14,8 @@ its children, polled every ``poll`` seconds with psutil, and (b) the kernel's ow
 mark (``getrusage(...).ru_maxrss``) read by one extra cell appended to the in-memory copy of
 the notebook (so short spikes between two polls are not missed). The file on disk is never
 changed. Two more cells, one at the start and one at the end (both invisible in the file),
-time every ``keras.Model.fit`` call, so a caller can tell training time from the rest.
+time every ``keras.Model.fit`` call and record which data sets ``aehelpers`` loaded, so a
+caller can tell training time from the rest.
 """
 
 import contextlib
@@ -51,6 +52,17 @@ def _nbs_fit(self, x=None, *args, **kwargs):
         _nbs_fits.append([_nbs_time.perf_counter() - _nbs_start, _nbs_n,
                           kwargs.get("epochs", 1)])
 _nbs_keras.Model.fit = _nbs_fit
+_nbs_loads = []
+try:
+    import aehelpers.data as _nbs_data
+    _nbs_original_load = _nbs_data.load_dataset
+    def _nbs_load(name, *args, **kwargs):
+        result = _nbs_original_load(name, *args, **kwargs)
+        _nbs_loads.append([name, kwargs.get("n_train"), len(result[0][0])])
+        return result
+    _nbs_data.load_dataset = _nbs_load
+except ImportError:
+    pass
 """
 
 # Appended to the notebook (in memory only): report the kernel's peak memory and CPU time.
@@ -63,6 +75,7 @@ print("{_MARKER}" + _nbs_json.dumps({{
     "cpu_seconds": _nbs_self.ru_utime + _nbs_self.ru_stime
                    + _nbs_kids.ru_utime + _nbs_kids.ru_stime,
     "fits": _nbs_fits,
+    "loads": _nbs_loads,
 }}))
 """
 
@@ -74,7 +87,9 @@ class NotebookStats(NamedTuple):
     peak_rss_bytes: int  # kernel (+ its children) peak resident memory
     cpu_seconds: float  # kernel user + system CPU time (None if the run failed)
     fits: list  # [seconds, n_samples or None, epochs] for each model.fit call
+    loads: list  # [name, n_train asked, n_train got] for each aehelpers data set loaded
     error: str  # None when every cell ran; else the error, shortened
+    checks_text: str = ""  # printed output of the cells from the "## Checks" heading on
 
 
 class NotebookFailed(RuntimeError):
@@ -161,7 +176,9 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
         peak_rss_bytes=int(max(peak, kernel.get("maxrss_bytes", 0))),
         cpu_seconds=kernel.get("cpu_seconds"),
         fits=kernel.get("fits", []),
+        loads=kernel.get("loads", []),
         error=report.get("error"),
+        checks_text=report.get("checks_text", ""),
     )
 
 
@@ -201,7 +218,21 @@ def _execute(path, result_file, timeout):
         text = output.get("text", "")
         if _MARKER in text:
             report["kernel"] = json.loads(text.split(_MARKER, 1)[1].strip().splitlines()[0])
+    report["checks_text"] = _checks_text(nb.cells[1:-1])
     Path(result_file).write_text(json.dumps(report))
+
+
+def _checks_text(cells):
+    """Return the printed text of the code cells after the last "## Checks" heading."""
+    starts = [i for i, c in enumerate(cells)
+              if c.cell_type == "markdown" and c.source.lstrip().startswith("## Checks")]
+    if not starts:
+        return ""
+    return "".join(
+        output.get("text", "")
+        for cell in cells[starts[-1]:] if cell.cell_type == "code"
+        for output in cell.get("outputs", []) if output.get("output_type") == "stream"
+    )
 
 
 if __name__ == "__main__":

@@ -60,3 +60,5 @@ def test_notebook_ends_with_real_checks(notebook):
     assert headings, "no '## Checks' section"
     after = "\n".join(_source(c) for c in cells[headings[-1]:] if c["cell_type"] == "code")
     assert len(re.findall(r"^\s*assert ", after, re.M)) >= 2
+    # The checked figures are printed: the restart test compares them between two runs.
+    assert "print(" in after
