@@ -54,9 +54,12 @@ mean squared error on held-out images; PCA is fitted on the same training images
     "3": """\
 Each notebook runs in a fresh kernel (nbclient in a child process); peak memory is the
 larger of the kernel's own high-water mark (`ru_maxrss`) and the polled RSS of the kernel
-and its children. Importing TensorFlow alone costs about 640 MB of RSS here: that is the
-floor of every notebook. MNIST notebooks run on the 10,000 local training digits; their
-full-60k time is an ESTIMATE: every `fit` on those images scaled by 60,000 / 10,000.
+and its children. Importing TensorFlow alone costs about 650 MB of RSS here (about 270 MB
+of private memory and 390 MB of TensorFlow's library code pages): that is the floor of
+every notebook, leaving about 550 MB for data, models and plots under the 1.2 GB target.
+MNIST notebooks run on the 10,000 local training digits; their full-60k time is an
+ESTIMATE: the time of every `fit` on those images scaled by 60,000 / 10,000 (memory is
+not estimated: 50,000 more flattened float32 images are 157 MB per copy).
 """,
     "4": """\
 FLOPs per sample come from the layer shapes (Dense: 2·in·out; Conv2D: 2·H·W·k²·Cin·Cout at
