@@ -1,4 +1,4 @@
-"""Interactive views of an autoencoder (notebooks 02, 03, 05 and 06).
+"""Interactive views of an autoencoder (notebooks 02, 03, 04, 06 and 07).
 
 - :func:`reconstruction_browser`: pick an image, see it, its reconstruction, the error map
   and the loss;
@@ -507,7 +507,7 @@ def reconstruction_browser(model, images, *, labels=None, class_names=None, imag
     than 10,000 (uint8 0-255 images are divided by 255 with a warning); labels that are
     not one whole number >= 0 per image; class_names without labels or too short; a bad
     ``image_shape``. Raises ValueError when the model's output does not have one
-    reconstruction per image. Used in notebooks 02, 03 and 05.
+    reconstruction per image. Used in notebooks 02, 03, 04 and 07.
     """
     where = "reconstruction_browser()"
     _check_model(where, model, "model")
@@ -869,7 +869,7 @@ def interpolation_widget(encoder, decoder, images, *, image_shape=(28, 28)):
     that are not a numeric batch of at least 2 images matching ``image_shape``, hold NaN,
     lie outside [0, 1] or number more than 10,000 (uint8 is divided by 255 with a
     warning); a bad ``image_shape``. Raises ValueError when the encoder does not return
-    one code per image or the decoder one image per code. Used in notebooks 03 and 06.
+    one code per image or the decoder one image per code. Used in notebook 06.
     """
     where = "interpolation_widget()"
     _check_model(where, encoder, "encoder")
@@ -983,7 +983,7 @@ class LiveTrainingView(keras.callbacks.Callback):
 
     Rejects: images that are not a batch of 1 to 16 images of ``image_shape`` in [0, 1]
     (uint8 is divided by 255 with a warning), an ``every`` that is not a positive integer,
-    a bad ``image_shape``. Used in notebooks 02, 03, 05 and 06.
+    a bad ``image_shape``. Used in notebooks 02, 03, 04 and 06.
     """
 
     def __init__(self, images=None, *, image_shape=(28, 28), every=1):
