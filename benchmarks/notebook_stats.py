@@ -21,6 +21,7 @@ caller can tell training time from the rest.
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,7 @@ class NotebookStats(NamedTuple):
     loads: list  # [name, n_train asked, n_train got] for each aehelpers data set loaded
     error: str  # None when every cell ran; else the error, shortened
     checks_text: str = ""  # printed output of the cells from the "## Checks" heading on
+    cell_peaks: list = ()  # [cell number in the file, its first line, peak RSS bytes in it]
 
 
 class NotebookFailed(RuntimeError):
@@ -179,6 +181,7 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
         loads=kernel.get("loads", []),
         error=report.get("error"),
         checks_text=report.get("checks_text", ""),
+        cell_peaks=report.get("cell_peaks", []),
     )
 
 
@@ -198,22 +201,47 @@ def _execute(path, result_file, timeout):
     """Child process: run the notebook with nbclient and write a JSON report."""
     import nbclient
     import nbformat
+    import psutil
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(_FIT_TIMER))
     nb.cells.append(nbformat.v4.new_code_cell(_REPORT))
+
+    # Per-cell peaks: a thread polls the kernel's memory; each finished cell takes the
+    # highest value seen since the previous one (cell numbers count the file's cells).
+    me, seen, cell_peaks = psutil.Process(), {"max": 0}, []
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen["max"] = max(seen["max"], _tree_rss(me, exclude_pid=me.pid))
+            done.wait(0.05)
+
+    def on_cell_executed(cell, cell_index, **_):
+        if 0 < cell_index < len(nb.cells) - 1:
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            cell_peaks.append([cell_index - 1, first[:80], seen["max"]])
+        seen["max"] = _tree_rss(me, exclude_pid=me.pid)
+
     client = nbclient.NotebookClient(
         nb, timeout=int(timeout), kernel_name="python3",
         resources={"metadata": {"path": str(Path(path).parent)}},
+        on_cell_executed=on_cell_executed,
     )
     report = {"error": None}
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     start = time.perf_counter()
     try:
         client.execute()
     except Exception as err:  # CellExecutionError, CellTimeoutError, DeadKernelError...
-        lines = [line for line in str(err).splitlines() if line.strip()]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(err))  # drop the traceback's colours
+        lines = [line for line in plain.splitlines() if line.strip()]
         report["error"] = f"{type(err).__name__}: " + " | ".join(lines[-3:])[:500]
     report["seconds"] = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    report["cell_peaks"] = cell_peaks
     for output in nb.cells[-1].get("outputs", []):
         text = output.get("text", "")
         if _MARKER in text:

@@ -208,6 +208,11 @@ def _s3(r):
         notes = []
         if row.get("error"):
             notes.append(f"FAILED: {row['error'][:200]}")
+        jumps = row.get("memory_jumps") or []
+        if jumps and row["peak_rss_mb"] > 0.9 * limit:
+            rises = (f"cell {i} `{line[:40].replace('|', '/')}` +{mb:.0f} MB"
+                     for i, line, mb, _ in jumps)
+            notes.append("largest rises: " + ", ".join(rises))
         if row.get("estimate_60k_seconds"):
             notes.append(f"full 60k MNIST: ~{row['estimate_60k_seconds'] / 60:.1f} min "
                          "(ESTIMATE from measured fit throughput)")
@@ -217,8 +222,19 @@ def _s3(r):
             f"{'✅' if row['peak_rss_mb'] <= limit else '❌'} | {'; '.join(notes)} |"
         )
     worst = max((row["peak_rss_mb"] for row in r["rows"]), default=0)
+    over = [row for row in r["rows"] if row["peak_rss_mb"] > limit]
     lines += ["", f"Largest kernel peak: **{worst:.0f} MB** (target ≤ {limit:.0f} MB: "
-              f"{_mark(worst <= limit)})."]
+              f"{_mark(worst <= limit)}"
+              + (f", over by {worst - limit:.0f} MB" if over else "") + ")."]
+    if over:
+        lines.append("Over the limit: " + ", ".join(
+            f"{row['notebook']} [{row['mode']}] by {row['peak_rss_mb'] - limit:.0f} MB"
+            for row in over) + ".")
+    failed = [row for row in r["rows"] if row.get("error")]
+    if failed:
+        lines.append("Failed runs: " + ", ".join(
+            f"{row['notebook']} [{row['mode']}]" for row in failed)
+            + " (their figures stop at the failure).")
     return "\n".join(lines) + "\n"
 
 

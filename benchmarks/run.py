@@ -115,7 +115,8 @@ def section_3(notebooks, modes, data):
             stats = ns.notebook_stats(path, env)
             row = {"notebook": Path(path).name, "mode": mode, "seconds": stats.seconds,
                    "cpu_seconds": stats.cpu_seconds, "peak_rss_mb": stats.peak_rss_bytes / 1e6,
-                   "error": stats.error, "fits": stats.fits, "loads": stats.loads}
+                   "error": stats.error, "fits": stats.fits, "loads": stats.loads,
+                   "memory_jumps": _memory_jumps(stats.cell_peaks)}
             if mode == "full" and not stats.error and mnist_train:
                 estimate = _estimate_60k(stats, mnist_train)
                 if estimate is not None:
@@ -124,6 +125,16 @@ def section_3(notebooks, modes, data):
             print(f"    {report.notebook_line(row)}", flush=True)
     return {"rows": rows, "mnist_local_train": mnist_train,
             "limit_mb": ns.MEMORY_LIMIT_BYTES / 1e6}
+
+
+def _memory_jumps(cell_peaks, top=3):
+    """Return the cells that raised the kernel's peak memory most: [cell, line, +MB, MB]."""
+    jumps, highest = [], 0
+    for index, line, peak in cell_peaks:
+        if highest and peak > highest:
+            jumps.append([index, line, (peak - highest) / 1e6, peak / 1e6])
+        highest = max(highest, peak)
+    return sorted(jumps, key=lambda j: -j[2])[:top]
 
 
 def _local_mnist_train_count(data):
