@@ -1,5 +1,10 @@
 """Turn the benchmark's raw figures into Markdown tables (printed, and in RESULTS.md)."""
 
+import re
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
 TITLES = {
     "1": "Time to quality (simple 784-32-784 autoencoder)",
     "2": "Quality against PCA at the same code size",
@@ -191,8 +196,13 @@ def notebook_line(row):
     text = (f"{row['notebook']} [{row['mode']}]: {_f(row['seconds'], '{:.0f} s')} wall, "
             f"{_f(row['cpu_seconds'], '{:.0f} s')} CPU, peak {peak:.0f} MB")
     if row.get("error"):
-        text += f", FAILED: {row['error']}"
+        text += f", FAILED: {_plain(row['error'])}"
     return text
+
+
+def _plain(text):
+    """Drop terminal colour codes and table-breaking characters from an error message."""
+    return re.sub(r"\x1b\[[0-9;]*m|\[[0-9;]*m", "", text).replace("|", "/")
 
 
 def _s3(r):
@@ -207,7 +217,7 @@ def _s3(r):
     for row in r["rows"]:
         notes = []
         if row.get("error"):
-            notes.append(f"FAILED: {row['error'][:200]}")
+            notes.append(f"FAILED: {_plain(row['error'])[:200]}")
         jumps = row.get("memory_jumps") or []
         if jumps and row["peak_rss_mb"] > 0.9 * limit:
             rises = (f"cell {i} `{line[:40].replace('|', '/')}` +{mb:.0f} MB"
@@ -230,6 +240,11 @@ def _s3(r):
         lines.append("Over the limit: " + ", ".join(
             f"{row['notebook']} [{row['mode']}] by {row['peak_rss_mb'] - limit:.0f} MB"
             for row in over) + ".")
+    measured = {row["notebook"] for row in r["rows"]}
+    missing = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+                     if p.name not in measured)
+    if missing and not any(row["notebook"] == "smoke.ipynb" for row in r["rows"]):
+        lines.append(f"Not measured in this run (added since): {', '.join(missing)}.")
     failed = [row for row in r["rows"] if row.get("error")]
     if failed:
         lines.append("Failed runs: " + ", ".join(
