@@ -29,7 +29,9 @@ class Autoencoder(NamedTuple):
 def show_source(obj):
     """Print the source code of a builder (or any function or class) and return it as text.
 
-    Rejects objects without Python source (e.g. a number or a built-in).
+    Used in notebook 02 (and wherever a notebook builds a model with a builder), so the
+    Keras code is always one call away. Rejects objects without Python source (e.g. a
+    number or a built-in).
     """
     try:
         text = inspect.getsource(obj)
