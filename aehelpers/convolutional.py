@@ -7,60 +7,27 @@ pixel's neighbourhood separately. Read the Keras code with
 """
 
 import math
-import numbers
 
-from .models import ACTIVATIONS, Autoencoder
+from ._checks import check_activation, check_input_shape, check_name, check_positive_int, is_int
+from .models import Autoencoder
 
 DOWNSAMPLING = ("stride", "pool")
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_size(func, name, value):
-    if not _is_int(value) or value <= 0:
-        raise (TypeError if not _is_int(value) else ValueError)(
-            f"{func}(): {name} must be a positive integer, got {value!r}"
-        )
-    return int(value)
-
-
-def _check_activation(func, name, value):
-    if value is None or callable(value):
-        return value
-    if not isinstance(value, str) or value not in ACTIVATIONS:
-        raise (TypeError if not isinstance(value, str) else ValueError)(
-            f"{func}(): {name} must be an activation name ({', '.join(ACTIVATIONS)}), a "
-            f"callable or None (linear), got {value!r}"
-        )
-    return value
-
-
-def _check_name(func, name):
-    if not isinstance(name, str) or not name.strip():
-        raise TypeError(f"{func}(): name must be a non-empty string, got {name!r}")
-    return name
 
 
 def _check_conv_options(input_shape, code_size, filters, kernel_size, downsampling):
     """Validate the builder's options; return (input_shape, image_shape, filters)."""
     func = "build_conv_autoencoder"
-    if not isinstance(input_shape, (tuple, list)) or len(input_shape) not in (2, 3):
-        raise TypeError(
-            f"{func}(): input_shape must be (height, width) or (height, width, channels), "
-            f"e.g. (28, 28, 1), got {input_shape!r}"
-        )
-    if not all(_is_int(d) and d > 0 for d in input_shape):
-        raise ValueError(f"{func}(): input_shape must hold positive integers, got {input_shape!r}")
-    input_shape = tuple(int(d) for d in input_shape)
+    input_shape = check_input_shape(
+        func, input_shape, ndims=(2, 3),
+        expected="(height, width) or (height, width, channels), e.g. (28, 28, 1)",
+    )
     image_shape = input_shape if len(input_shape) == 3 else (*input_shape, 1)
-    if _is_int(filters) or not isinstance(filters, (tuple, list)) or not filters:
+    if is_int(filters) or not isinstance(filters, (tuple, list)) or not filters:
         raise TypeError(
             f"{func}(): filters must be a non-empty tuple of positive integers, one per "
             f"convolution block, e.g. (32, 64), got {filters!r}"
         )
-    filters = tuple(_check_size(func, "each of filters", f) for f in filters)
+    filters = tuple(check_positive_int(func, "each of filters", f) for f in filters)
     factor = 2 ** len(filters)
     height, width, channels = image_shape
     if height % factor or width % factor:
@@ -70,13 +37,13 @@ def _check_conv_options(input_shape, code_size, filters, kernel_size, downsampli
             f"{len(filters)} blocks (28x28 images allow at most 2 blocks)"
         )
     if code_size is not None:
-        code_size = _check_size(func, "code_size", code_size)
+        code_size = check_positive_int(func, "code_size", code_size)
         if code_size >= height * width * channels:
             raise ValueError(
                 f"{func}(): code_size={code_size} must be smaller than the image's "
                 f"{height * width * channels} pixels, or the model can learn to copy"
             )
-    _check_size(func, "kernel_size", kernel_size)
+    check_positive_int(func, "kernel_size", kernel_size)
     if downsampling not in DOWNSAMPLING:
         raise ValueError(
             f"{func}(): downsampling must be 'stride' (strided convolutions) or 'pool' "
@@ -124,9 +91,9 @@ def build_conv_autoencoder(
     input_shape, image_shape, filters = _check_conv_options(
         input_shape, code_size, filters, kernel_size, downsampling
     )
-    _check_activation(func, "activation", activation)
-    _check_activation(func, "output_activation", output_activation)
-    _check_name(func, name)
+    check_activation(func, "activation", activation)
+    check_activation(func, "output_activation", output_activation)
+    check_name(func, name)
     import keras
     from keras import layers
 

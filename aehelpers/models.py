@@ -6,15 +6,15 @@ Every builder returns an :class:`Autoencoder` (encoder, decoder, autoencoder), a
 
 import inspect
 import math
-import numbers
 from typing import NamedTuple
 
-# Activation names every Keras 3 release understands. Checked here, before Keras is
-# imported, so a typo gets a clear message instead of a deep Keras traceback.
-ACTIVATIONS = (
-    "linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu", "swish",
-    "softplus", "softsign", "leaky_relu", "relu6", "mish", "exponential", "hard_sigmoid",
-    "softmax", "log_softmax",
+from ._checks import (
+    ACTIVATIONS,  # noqa: F401  (ae.models.ACTIVATIONS: the names the builders accept)
+    check_activation,
+    check_input_shape,
+    check_name,
+    check_positive_int,
+    is_int,
 )
 
 
@@ -46,41 +46,13 @@ def show_source(obj):
 # --------------------------------------------------------------------------- checks
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_input_shape(func, input_shape):
-    """Return input_shape as a tuple of positive ints (an int n means (n,))."""
-    if _is_int(input_shape):
-        input_shape = (input_shape,)
-    if not isinstance(input_shape, (tuple, list)) or not input_shape:
-        raise TypeError(
-            f"{func}(): input_shape must be a tuple of positive integers such as (784,) or "
-            f"(28, 28), got {input_shape!r}"
-        )
-    if not all(_is_int(d) and d > 0 for d in input_shape):
-        raise ValueError(
-            f"{func}(): input_shape must hold positive integers, got {tuple(input_shape)!r}"
-        )
-    return tuple(int(d) for d in input_shape)
-
-
-def _check_size(func, name, value):
-    if not _is_int(value):
-        raise TypeError(f"{func}(): {name} must be a positive integer, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{func}(): {name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _check_hidden_sizes(func, hidden_sizes, code_size):
-    if _is_int(hidden_sizes) or not isinstance(hidden_sizes, (tuple, list)):
+    if is_int(hidden_sizes) or not isinstance(hidden_sizes, (tuple, list)):
         raise TypeError(
             f"{func}(): hidden_sizes must be a tuple of positive integers such as (256, 128) "
             f"(or () for none), got {hidden_sizes!r}"
         )
-    sizes = tuple(_check_size(func, "each of hidden_sizes", s) for s in hidden_sizes)
+    sizes = tuple(check_positive_int(func, "each of hidden_sizes", s) for s in hidden_sizes)
     too_small = [s for s in sizes if s <= code_size]
     if too_small:
         raise ValueError(
@@ -90,31 +62,17 @@ def _check_hidden_sizes(func, hidden_sizes, code_size):
     return sizes
 
 
-def _check_activation(func, name, value):
-    if value is None or callable(value):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{func}(): {name} must be an activation name, a callable or None, got {value!r}"
-        )
-    if value not in ACTIVATIONS:
-        raise ValueError(
-            f"{func}(): unknown {name} {value!r}; use one of {', '.join(ACTIVATIONS)}, "
-            "a callable, or None (linear)"
-        )
-    return value
 
 
-def _check_name(func, name):
-    if not isinstance(name, str) or not name.strip():
-        raise TypeError(f"{func}(): name must be a non-empty string, got {name!r}")
-    return name
 
 
 def _check_dense_options(func, input_shape, code_size, hidden_sizes, activations, name):
     """Validate everything a dense builder takes; return (input_shape, n_inputs, hidden)."""
-    input_shape = _check_input_shape(func, input_shape)
-    code_size = _check_size(func, "code_size", code_size)
+    input_shape = check_input_shape(
+        func, input_shape, ndims=range(1, 100),
+        expected="a tuple of positive integers such as (784,) or (28, 28)",
+    )
+    code_size = check_positive_int(func, "code_size", code_size)
     n_inputs = math.prod(input_shape)
     if code_size >= n_inputs:
         raise ValueError(
@@ -124,8 +82,8 @@ def _check_dense_options(func, input_shape, code_size, hidden_sizes, activations
         )
     hidden_sizes = _check_hidden_sizes(func, hidden_sizes, code_size)
     for arg, value in activations.items():
-        _check_activation(func, arg, value)
-    _check_name(func, name)
+        check_activation(func, arg, value)
+    check_name(func, name)
     return input_shape, n_inputs, hidden_sizes
 
 

@@ -9,7 +9,7 @@ import math
 import numbers
 from typing import NamedTuple
 
-from .models import ACTIVATIONS
+from ._checks import check_activation, check_input_shape, check_name, is_int
 
 
 class VAEParts(NamedTuple):
@@ -26,53 +26,38 @@ class VAEParts(NamedTuple):
     mean_encoder: object
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _check_vae_options(input_shape, latent_dim, hidden_sizes, activation, beta, seed, name):
     func = "build_vae"
-    if _is_int(input_shape):
-        input_shape = (input_shape,)
-    if not isinstance(input_shape, (tuple, list)) or not 1 <= len(input_shape) <= 3:
-        raise TypeError(
-            f"{func}(): input_shape must be a tuple such as (28, 28, 1), (28, 28) or (784,), "
-            f"got {input_shape!r}"
-        )
-    if not all(_is_int(d) and d > 0 for d in input_shape):
-        raise ValueError(f"{func}(): input_shape must hold positive integers, got {input_shape!r}")
-    input_shape = tuple(int(d) for d in input_shape)
+    input_shape = check_input_shape(
+        func, input_shape, ndims=(1, 2, 3),
+        expected="a tuple such as (28, 28, 1), (28, 28) or (784,)",
+    )
     n_inputs = math.prod(input_shape)
-    if not _is_int(latent_dim):
+    if not is_int(latent_dim):
         raise TypeError(f"{func}(): latent_dim must be a positive integer, got {latent_dim!r}")
     if not 0 < latent_dim < n_inputs:
         raise ValueError(
             f"{func}(): latent_dim must be between 1 and {n_inputs - 1} (fewer numbers than "
             f"the input has), got {latent_dim!r}"
         )
-    if _is_int(hidden_sizes) or not isinstance(hidden_sizes, (tuple, list)) or not hidden_sizes:
+    if is_int(hidden_sizes) or not isinstance(hidden_sizes, (tuple, list)) or not hidden_sizes:
         raise TypeError(
             f"{func}(): hidden_sizes must be a non-empty tuple of positive integers, e.g. "
             f"(512, 256), got {hidden_sizes!r}"
         )
-    if not all(_is_int(s) and s > latent_dim for s in hidden_sizes):
+    if not all(is_int(s) and s > latent_dim for s in hidden_sizes):
         raise ValueError(
             f"{func}(): every hidden size must be an integer larger than latent_dim="
             f"{latent_dim}, got hidden_sizes={tuple(hidden_sizes)!r}"
         )
-    if not (activation is None or callable(activation) or activation in ACTIVATIONS):
-        raise ValueError(
-            f"{func}(): activation must be one of {', '.join(ACTIVATIONS)}, a callable or "
-            f"None, got {activation!r}"
-        )
+    check_activation(func, "activation", activation)
     if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not (
         math.isfinite(beta) and beta >= 0
     ):
         raise ValueError(f"{func}(): beta must be a finite number >= 0, got {beta!r}")
-    if seed is not None and (not _is_int(seed) or seed < 0):
+    if seed is not None and (not is_int(seed) or seed < 0):
         raise ValueError(f"{func}(): seed must be None or a non-negative integer, got {seed!r}")
-    if not isinstance(name, str) or not name.strip():
-        raise TypeError(f"{func}(): name must be a non-empty string, got {name!r}")
+    check_name(func, name)
     return input_shape, n_inputs, tuple(int(s) for s in hidden_sizes)
 
 
