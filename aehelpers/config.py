@@ -29,21 +29,26 @@ def quick_mode():
 def sizes(*, quick=None, **full):
     """Return the full-course sizes given as keywords, shrunk to QUICK_SIZES in quick mode.
 
-    ``quick`` may override QUICK_SIZES for one notebook (e.g. ``quick={"epochs": 5}``).
-    Rejects non-integer or non-positive sizes. Returns a named tuple, so both
-    ``s.epochs`` and ``n_train, epochs = sizes(...)`` work.
+    A full value may be None, meaning "all there is" (e.g. ``n_train=None``: every
+    training image); quick mode replaces it by the quick size. ``quick`` may override
+    QUICK_SIZES for one notebook (e.g. ``quick={"epochs": 5}``). Rejects non-integer or
+    non-positive sizes. Returns a named tuple, so both ``s.epochs`` and
+    ``n_train, epochs = sizes(...)`` work.
     """
     if not full:
         raise TypeError("sizes() needs at least one keyword, e.g. sizes(epochs=20)")
+    if quick is not None and not isinstance(quick, dict):
+        raise TypeError(f"sizes(): quick must be a dict such as {{'epochs': 5}}, got {quick!r}")
     overrides = dict(QUICK_SIZES, **(quick or {}))
-    for name, value in list(full.items()) + list((quick or {}).items()):
+    checked = [(name, value) for name, value in full.items() if value is not None]
+    for name, value in checked + list((quick or {}).items()):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValueError(f"sizes(): {name} must be a positive integer, got {value!r}")
     chosen = dict(full)
     if quick_mode():
-        for name in chosen:
+        for name, value in chosen.items():
             if name in overrides:
-                chosen[name] = min(chosen[name], overrides[name])
+                chosen[name] = overrides[name] if value is None else min(value, overrides[name])
         shown = ", ".join(f"{k}={v}" for k, v in chosen.items())
         print(f"Quick mode ({QUICK_ENV}=1): {shown}")
     return collections.namedtuple("Sizes", chosen)(**chosen)

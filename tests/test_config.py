@@ -49,6 +49,20 @@ def test_sizes_accept_a_per_notebook_quick_override(monkeypatch):
     assert ae.sizes(epochs=30, quick={"epochs": 5}).epochs == 5
 
 
+def test_sizes_none_means_all_outside_quick_mode_and_the_quick_size_inside(monkeypatch):
+    monkeypatch.setenv("AEHELPERS_QUICK", "0")
+    assert ae.sizes(n_train=None, epochs=20).n_train is None
+    monkeypatch.setenv("AEHELPERS_QUICK", "1")
+    assert ae.sizes(n_train=None, epochs=20).n_train == ae.QUICK_SIZES["n_train"]
+    assert ae.sizes(n_train=None, quick={"n_train": 500}).n_train == 500
+    assert ae.sizes(batch=None).batch is None  # no quick size for it: still "all"
+
+
+def test_sizes_reject_a_quick_override_that_is_not_a_dict():
+    with pytest.raises(TypeError, match="quick must be a dict"):
+        ae.sizes(epochs=10, quick=5)
+
+
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "10", True])
 def test_sizes_reject_what_is_not_a_positive_integer(bad):
     with pytest.raises(ValueError, match="epochs must be a positive integer"):
