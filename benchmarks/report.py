@@ -97,7 +97,7 @@ def machine_lines(m):
         f"- Date: {m['date']} (commit {m.get('commit') or '?'})\n"
         f"- Machine: {m['cpu']}, {m['logical_cores']} logical cores "
         f"({m['physical_cores']} physical), {m['memory_gb']} GB RAM; load average at start "
-        f"{', '.join(str(x) for x in m['load_average'])} (shared with other jobs)\n"
+        f"{', '.join(str(x) for x in m['load_average'])} ({_load_words(m)})\n"
         f"- Versions: Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, "
         f"NumPy {v['numpy']}, scikit-learn {v['sklearn']}, nbclient {v['nbclient']}"
     )
@@ -294,12 +294,18 @@ def _s4(r):
     return "\n".join(lines) + "\n"
 
 
+def _load_words(machine):
+    """Say whether other jobs were running when the benchmark started (1-minute load)."""
+    busy = machine["load_average"][0] > 0.75 * machine["logical_cores"]
+    return "other jobs were running" if busy else "quiet: no other jobs"
+
+
 def results_markdown(results):
     parts = [
         "# Benchmark results",
         "",
         "Written by `python benchmarks/run.py` (do not edit by hand: rerun it). Wall times on "
-        "this machine are noisy (other jobs share its 2 cores), so each section gives medians "
+        "this machine are noisy (other jobs may share its 2 cores), so each section gives medians "
         "of repeats where it repeats, ratios measured within the same run, and CPU seconds.",
         "",
         machine_lines(results["machine"]),

@@ -226,6 +226,8 @@ def main(argv=None):
                         help="notebooks for section 3 (default: notebooks/*.ipynb; in --quick "
                              "a tiny self-made notebook)")
     parser.add_argument("--modes", default="quick,full", help="notebook modes for section 3")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: rewrite the Markdown file from results.json")
     parser.add_argument("--output", default=None,
                         help=f"Markdown file to write (default: {RESULTS_MD.relative_to(ROOT)}; "
                              "--quick writes none unless given)")
@@ -233,6 +235,11 @@ def main(argv=None):
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
     if not sections <= {"1", "2", "3", "4"}:
         parser.error(f"--sections must list numbers 1-4, got {args.sections!r}")
+    if args.report_only:
+        output = Path(args.output or RESULTS_MD)
+        output.write_text(report.results_markdown(json.loads(RESULTS_JSON.read_text())))
+        print(f"wrote {output} from {RESULTS_JSON.name}")
+        return 0
     cfg = QUICK if args.quick else FULL
     data = data_dir()
 
