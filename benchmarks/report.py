@@ -225,7 +225,7 @@ def _s3(r):
         jumps = row.get("memory_jumps") or []
         if jumps and row["peak_rss_mb"] > 0.9 * limit:
             rises = (f"cell {i} `{line[:40].replace('|', '/')}` +{mb:.0f} MB"
-                     for i, line, mb, _ in jumps)
+                     for i, line, mb, _ in jumps if mb >= 1)
             notes.append("largest rises: " + ", ".join(rises))
         if row.get("stand_in_of"):
             notes.append(f"MNIST training set = the {row['stand_in_of']:,} local digits "
