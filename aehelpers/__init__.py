@@ -68,6 +68,9 @@ _EXPORTS = {
     "latent_explorer": "widgets",
     "interpolation_widget": "widgets",
     "LiveTrainingView": "widgets",
+    # exercises.py: checks for the exercises
+    "check_autoencoder": "exercises",
+    "check_masking_function": "exercises",
 }
 
 __all__ = ["__version__", *_EXPORTS]

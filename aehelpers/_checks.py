@@ -28,19 +28,20 @@ def check_positive_int(func, name, value):
     return int(value)
 
 
-def check_input_shape(func, input_shape, *, ndims, expected):
+def check_input_shape(func, input_shape, *, ndims, expected, name="input_shape"):
     """Return input_shape as a tuple of positive ints with a length in ndims.
 
     An int n means (n,) when 1 is in ndims. ``expected`` words the accepted shapes for the
-    message, e.g. "(height, width) or (height, width, channels), e.g. (28, 28, 1)".
+    message, e.g. "(height, width) or (height, width, channels), e.g. (28, 28, 1)";
+    ``name`` is the argument's name in the message.
     """
     if is_int(input_shape) and 1 in ndims:
         input_shape = (input_shape,)
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) not in ndims:
-        raise TypeError(f"{func}(): input_shape must be {expected}, got {input_shape!r}")
+        raise TypeError(f"{func}(): {name} must be {expected}, got {input_shape!r}")
     if not all(is_int(d) and d > 0 for d in input_shape):
         raise ValueError(
-            f"{func}(): input_shape must hold positive integers, got {tuple(input_shape)!r}"
+            f"{func}(): {name} must hold positive integers, got {tuple(input_shape)!r}"
         )
     return tuple(int(d) for d in input_shape)
 
