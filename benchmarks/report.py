@@ -300,6 +300,41 @@ def _load_words(machine):
     return "other jobs were running" if busy else "quiet: no other jobs"
 
 
+def _at_a_glance(sections):
+    """One table row per target: what was measured, the target, met or not."""
+    rows = []
+
+    def add(measure, value, target, met):
+        rows.append(f"| {measure} | {value} | {target} | {_mark(met)} |")
+
+    s1, s2, s3, s4 = (sections.get(k) or {} for k in "1234")
+    if s1.get("ratio_wall") is not None:
+        ratio = s1["ratio_wall"]
+        add("1. time to the reference's loss, fast / reference (wall)",
+            f"{ratio:.3f}", f"≤ {TARGETS['ratio']}", ratio <= TARGETS["ratio"])
+    for row in s2.get("rows", []):
+        if row["model"] in ("deep", "conv"):
+            add(f"2. {row['model']} autoencoder MSE / PCA-32 MSE", f"{row['ratio_to_pca']:.3f}",
+                f"≤ {TARGETS[row['model']]}", row["ratio_to_pca"] <= TARGETS[row["model"]])
+    if s3.get("rows"):
+        worst = max(s3["rows"], key=lambda row: row["peak_rss_mb"])
+        name = worst["notebook"].removesuffix(".ipynb")
+        add("3. largest notebook kernel peak",
+            f"{worst['peak_rss_mb']:.0f} MB ({name}, {worst['mode']})",
+            f"≤ {TARGETS['memory_mb']} MB",
+            worst["peak_rss_mb"] <= TARGETS["memory_mb"]
+            and not any(row["error"] for row in s3["rows"]))
+    conv = [row for row in s4.get("rows", []) if row["model"] == "conv"]
+    if conv:
+        fraction = min(conv[0]["fraction_of_peak"], conv[0]["fraction_of_peak_cpu"])
+        add("4. conv training FLOP rate / matmul peak (lower of wall, CPU)", f"{fraction:.1%}",
+            f"≥ {TARGETS['conv_fraction']:.0%}", fraction >= TARGETS["conv_fraction"])
+    if not rows:
+        return []
+    return ["", "## Targets at a glance", "", "| measure | this run | target | met |",
+            "|---|---|---|---|", *rows]
+
+
 def results_markdown(results):
     parts = [
         "# Benchmark results",
@@ -312,6 +347,7 @@ def results_markdown(results):
     ]
     if results.get("quick"):
         parts += ["", "**QUICK RUN** (small data, few epochs): not the course's figures."]
+    parts += _at_a_glance(results["sections"])
     for number in sorted(results["sections"]):
         result = results["sections"][number]
         parts += ["", f"## {number}. {TITLES[number]}", ""]
