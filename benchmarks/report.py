@@ -74,11 +74,12 @@ FLOPs per sample come from the layer shapes (Dense: 2·in·out; Conv2D: 2·H·W�
 the output size; Conv2DTranspose at the input size), x3 for forward + backward. The peak
 is numpy's float32 matmul (best of 5), measured in a fresh process (TensorFlow's spinning
 thread pools slow numpy ~10x inside the benchmark's own process) before and after each
-model in the same run; the median of those is used. Other jobs share this machine, and
+model in the same run; the median of those is used. When other jobs share the machine,
 they slow the matmul more than training (its two threads wait for each other at every
-step), so the wall-clock fraction comes out inflated when the machine is busy; the
-CPU-time fraction (GFLOP per CPU second over the matmul's) is stable from run to run.
-The verdict uses the lower of the two.
+step), so the wall-clock fraction comes out inflated (a busy earlier run gave 85% by wall
+clock against 44% by CPU time); on a quiet machine the two agree better. The CPU-time
+fraction (GFLOP per CPU second over the matmul's) is the steadier of the two from run to
+run. The verdict uses the lower of the two.
 """,
 }
 
