@@ -1,4 +1,4 @@
-"""Checks for the exercises at the end of notebooks 02, 03 and 05.
+"""Checks for the exercises at the end of notebooks 01 to 05.
 
 A check looks at the learner's answer, prints what is right or what to fix, and returns
 True or False. A wrong answer is never an error: the message says what was expected and
@@ -39,11 +39,12 @@ def _width(layer):
 def check_autoencoder(model, *, input_shape, code_size):
     """Check that model is an autoencoder from input_shape through a code of code_size numbers.
 
-    Used by the exercises of notebooks 02 (a 64-number code) and 03 (a deeper model). It
-    runs the model on two blank images, so the output must have the input's shape, and the
-    narrowest layer must output exactly ``code_size`` numbers. Prints a verdict and returns
-    True or False. Rejects an ``input_shape`` or ``code_size`` that is not a shape or a
-    positive integer (a TypeError/ValueError naming it).
+    Used by the exercises of notebooks 01 (a 1-number code), 02 (a 64-number code), 03 (a
+    deeper model) and 04 (a convolutional one). It runs the model on two blank inputs, so
+    the output must have the input's shape, and the narrowest layer must output exactly
+    ``code_size`` numbers. Prints a verdict and returns True or False. Rejects an
+    ``input_shape`` or ``code_size`` that is not a shape or a positive integer (a
+    TypeError/ValueError naming it).
     """
     func = "check_autoencoder"
     input_shape = check_input_shape(func, input_shape, ndims=(1, 2, 3),

@@ -62,10 +62,6 @@ def _check_hidden_sizes(func, hidden_sizes, code_size):
     return sizes
 
 
-
-
-
-
 def _check_dense_options(func, input_shape, code_size, hidden_sizes, activations, name):
     """Validate everything a dense builder takes; return (input_shape, n_inputs, hidden)."""
     input_shape = check_input_shape(
