@@ -285,7 +285,7 @@ def _s4(r):
     conv = next((row for row in r["rows"] if row["model"] == "conv"), None)
     if conv:
         # Judge on the lower of the two fractions: the conservative reading of a noisy pair.
-        fraction = min(conv["fraction_of_peak"], conv["fraction_of_peak_cpu"])
+        fraction = _conv_verdict_fraction(conv)
         target = TARGETS["conv_fraction"]
         short = "" if fraction >= target else f", short by {100 * (target - fraction):.1f} points"
         lines += ["", f"Conv model: {conv['fraction_of_peak']:.1%} of peak by wall clock, "
@@ -293,6 +293,11 @@ def _s4(r):
                   f"**{fraction:.1%}**, against the target ≥ {target:.0%}: "
                   f"{_mark(fraction >= target)}{short}."]
     return "\n".join(lines) + "\n"
+
+
+def _conv_verdict_fraction(conv):
+    """The conv model's fraction of peak the verdict uses: the lower of wall and CPU time."""
+    return min(conv["fraction_of_peak"], conv["fraction_of_peak_cpu"])
 
 
 def _load_words(machine):
@@ -327,7 +332,7 @@ def _at_a_glance(sections):
             and not any(row["error"] for row in s3["rows"]))
     conv = [row for row in s4.get("rows", []) if row["model"] == "conv"]
     if conv:
-        fraction = min(conv[0]["fraction_of_peak"], conv[0]["fraction_of_peak_cpu"])
+        fraction = _conv_verdict_fraction(conv[0])
         add("4. conv training FLOP rate / matmul peak (lower of wall, CPU)", f"{fraction:.1%}",
             f"≥ {TARGETS['conv_fraction']:.0%}", fraction >= TARGETS["conv_fraction"])
     if not rows:

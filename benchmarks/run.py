@@ -114,10 +114,7 @@ def section_3(notebooks, modes, data):
             env = {"AEHELPERS_DATA_DIR": data, "AEHELPERS_QUICK": "1" if mode == "quick" else "0"}
             print(f"  running {Path(path).name} ({mode}) ...", flush=True)
             stats = ns.notebook_stats(path, env)
-            row = {"notebook": Path(path).name, "mode": mode, "seconds": stats.seconds,
-                   "cpu_seconds": stats.cpu_seconds, "peak_rss_mb": stats.peak_rss_bytes / 1e6,
-                   "error": stats.error, "fits": stats.fits, "loads": stats.loads,
-                   "memory_jumps": _memory_jumps(stats.cell_peaks)}
+            row = _notebook_row(path, mode, stats)
             if mode == "full" and not stats.error and mnist_train:
                 estimate = _estimate_60k(stats, mnist_train)
                 if estimate is not None:
@@ -145,10 +142,15 @@ def _run_60k_stand_in(path, data, mnist_train):
         env = {"AEHELPERS_DATA_DIR": folder, "AEHELPERS_QUICK": "0"}
         print(f"  running {Path(path).name} (full, 60k stand-in) ...", flush=True)
         stats = ns.notebook_stats(path, env)
-    return {"notebook": Path(path).name, "mode": "full, 60k stand-in", "seconds": stats.seconds,
+    return {**_notebook_row(path, "full, 60k stand-in", stats), "stand_in_of": mnist_train}
+
+
+def _notebook_row(path, mode, stats):
+    """Return section 3's record of one notebook run (a NotebookStats) as a JSON-able dict."""
+    return {"notebook": Path(path).name, "mode": mode, "seconds": stats.seconds,
             "cpu_seconds": stats.cpu_seconds, "peak_rss_mb": stats.peak_rss_bytes / 1e6,
             "error": stats.error, "fits": stats.fits, "loads": stats.loads,
-            "memory_jumps": _memory_jumps(stats.cell_peaks), "stand_in_of": mnist_train}
+            "memory_jumps": _memory_jumps(stats.cell_peaks)}
 
 
 def _write_padded_mnist(data, folder, *, n):
@@ -158,14 +160,14 @@ def _write_padded_mnist(data, folder, *, n):
 
     import numpy as np
 
-    from aehelpers.data import read_idx
+    from aehelpers.data import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 
     (folder / "mnist").mkdir()
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
         shutil.copy(data / "mnist" / name, folder / "mnist" / name)
     (folder / "fashion-mnist").symlink_to(data / "fashion-mnist")
-    for kind, magic in (("images", 2051), ("labels", 2049)):
-        name = f"train-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz"
+    for kind, magic, name in (("images", IMAGES_MAGIC, "train-images-idx3-ubyte.gz"),
+                              ("labels", LABELS_MAGIC, "train-labels-idx1-ubyte.gz")):
         array = read_idx(data / "mnist" / name, expect=kind)
         array = np.resize(array, (n, *array.shape[1:])).astype(np.uint8)  # repeats the rows
         header = np.array([magic, *array.shape], dtype=">u4").tobytes()
