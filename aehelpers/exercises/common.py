@@ -1,4 +1,4 @@
-"""Checks for the exercises at the end of notebooks 01 to 05.
+"""Exercise checks shared by several notebooks (01 to 05).
 
 A check looks at the learner's answer, prints what is right or what to fix, and returns
 True or False. A wrong answer is never an error: the message says what was expected and
@@ -10,30 +10,15 @@ import math
 
 import numpy as np
 
-from ._checks import check_input_shape, check_positive_int
+from .._checks import check_input_shape, check_positive_int
+from ._inspect import layers, width
+
+__all__ = ["check_autoencoder", "check_masking_function"]
 
 
 def _verdict(ok, text):
     print(("Correct: " if ok else "Not yet: ") + text)
     return ok
-
-
-def _layers(model):
-    """Every layer of a Keras model, nested models opened up, in order."""
-    for layer in model.layers:
-        if hasattr(layer, "layers"):
-            yield from _layers(layer)
-        else:
-            yield layer
-
-
-def _width(layer):
-    """How many numbers a layer outputs per example (None when Keras does not know)."""
-    try:
-        shape = layer.output.shape[1:]
-    except (AttributeError, ValueError):
-        return None
-    return math.prod(shape) if None not in shape else None
 
 
 def check_autoencoder(model, *, input_shape, code_size):
@@ -67,8 +52,8 @@ def check_autoencoder(model, *, input_shape, code_size):
     if output.shape[1:] != input_shape:
         return _verdict(False, f"an autoencoder's output has the input's shape {input_shape}; "
                                f"this one gives {output.shape[1:]} (a Reshape at the end?).")
-    widths = [(w, layer.name) for layer in _layers(model)
-              if (w := _width(layer)) is not None]
+    widths = [(w, layer.name) for layer in layers(model)
+              if (w := width(layer)) is not None]
     if not widths:
         return _verdict(False, "could not read the layers' output sizes: start the model "
                                f"with keras.Input(shape={input_shape}).")
