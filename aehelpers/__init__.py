@@ -1,12 +1,20 @@
-"""Helpers for the autoencoders course.
+"""Helpers for the autoencoders course, reached as one flat namespace: ``ae.<name>``.
 
 ``import aehelpers as ae`` is cheap: TensorFlow is imported only when a helper that
 needs it is first used, so :func:`setup_notebook` can quiet TensorFlow's logs before
 it starts talking.
+
+Every public module lists its public names in its ``__all__``. This file reads those
+lists without importing the modules (it parses their source) and makes each name
+``ae.<name>``; a module is imported the first time one of its names is used. A module
+or folder whose name starts with ``_`` is private and not read. A name listed by two
+modules is an error.
 """
 
+import ast
 import importlib
 import os
+from pathlib import Path
 
 __version__ = "0.1.0"
 
@@ -14,67 +22,49 @@ __version__ = "0.1.0"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-# Public name -> module that defines it. Each module is imported on first use.
-_EXPORTS = {
-    # config.py: setup, seeds, quick mode, paths
-    "setup_notebook": "config",
-    "set_seed": "config",
-    "quick_mode": "config",
-    "sizes": "config",
-    "QUICK_SIZES": "config",
-    "cache_dir": "config",
-    "in_colab": "config",
-    # data.py: MNIST, Fashion-MNIST and the 3D cloud
-    "load_mnist": "data",
-    "load_fashion_mnist": "data",
-    "load_dataset": "data",
-    "make_3d_data": "data",
-    "read_idx": "data",
-    "FASHION_CLASSES": "data",
-    "DataError": "data",
-    # models.py: dense, stacked, convolutional and variational builders
-    "build_dense_autoencoder": "models",
-    "build_stacked_autoencoder": "models",
-    "build_conv_autoencoder": "convolutional",
-    "build_vae": "variational",
-    "VAEParts": "variational",
-    "VAE": "vae_model",
-    "Sampling": "vae_model",
-    "Autoencoder": "models",
-    "show_source": "models",
-    # training.py: the fast CPU recipe
-    "Recipe": "training",
-    "FAST_RECIPE": "training",
-    "SHALLOW_RECIPE": "training",
-    "REFERENCE_RECIPE": "training",
-    "compile_autoencoder": "training",
-    "make_optimizer": "training",
-    # noise.py, anomaly.py
-    "add_noise": "noise",
-    "batches": "batches",
-    "predict_in_batches": "batches",
-    "denoising_widget": "denoising",
-    "reconstruction_errors": "anomaly",
-    "pick_threshold": "anomaly",
-    "plot_error_histograms": "anomaly",
-    # plots.py: matplotlib and plotly figures
-    "plot_3d_cloud": "plots",
-    "plot_codes": "plots",
-    "plot_reconstructions": "plots",
-    "plot_history": "plots",
-    "plot_images": "plots",
-    # widgets.py: interactive views
-    "reconstruction_browser": "widgets",
-    "latent_explorer": "widgets",
-    "interpolation_widget": "widgets",
-    "LiveTrainingView": "widgets",
-}
 
-# exercises/: every check_* of the exercises, one file per notebook, found by reading the
-# files' __all__ (adding a check there is enough to make it ae.check_...).
-from .exercises import CHECKS as _CHECKS  # noqa: E402
+def _declared_names(path):
+    """The names listed in the ``__all__`` of the Python file at ``path`` (parsed, not run)."""
+    for node in ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if any(getattr(target, "id", None) == "__all__" for target in targets):
+            try:
+                return list(ast.literal_eval(node.value))
+            except ValueError:
+                raise ImportError(f"{path}: __all__ must be a literal list of names") from None
+    return []
 
-_EXPORTS.update({name: f"exercises.{module}" for name, module in _CHECKS.items()})
+
+def _public_modules(folder, prefix=""):
+    """Yield (dotted module name, path) for every public module under ``folder``."""
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_dir() and (path / "__init__.py").is_file():
+            yield from _public_modules(path, f"{prefix}{path.name}.")
+        elif path.suffix == ".py":
+            yield f"{prefix}{path.stem}", path
+
+
+def _scan(folder):
+    """Map every public name of the package to the module that defines it."""
+    exports = {}
+    for module, path in _public_modules(folder):
+        for name in _declared_names(path):
+            if name in exports:
+                raise ImportError(f"aehelpers: {name!r} is listed in the __all__ of both "
+                                  f"{exports[name]} and {module}; give one of them another name")
+            exports[name] = module
+    return exports
+
+
+# Public name -> module that defines it (e.g. "batches" -> "training").
+_EXPORTS = _scan(Path(__file__).parent)
 
 __all__ = ["__version__", *_EXPORTS]
 

@@ -11,6 +11,8 @@ import numbers
 
 import numpy as np
 
+__all__ = ["reconstruction_errors", "pick_threshold", "plot_error_histograms"]
+
 REDUCTIONS = ("mean", "sum")
 
 

@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+__all__ = ["batches", "predict_in_batches"]
+
 
 def batches(inputs, targets=None, *, batch_size=None, shuffle=True, seed=0, transform=None):
     """Return a ``keras.utils.PyDataset`` of ``(input_batch, target_batch)`` for ``model.fit``.

@@ -6,6 +6,11 @@ import sys
 import warnings
 from pathlib import Path
 
+__all__ = [
+    "setup_notebook", "set_seed", "quick_mode", "sizes", "QUICK_SIZES", "cache_dir",
+    "in_colab"
+]
+
 QUICK_ENV = "AEHELPERS_QUICK"
 CACHE_ENV = "AEHELPERS_CACHE_DIR"
 DEFAULT_SEED = 42

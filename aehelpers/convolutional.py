@@ -11,6 +11,8 @@ import math
 from ._checks import check_activation, check_input_shape, check_name, check_positive_int, is_int
 from .models import Autoencoder
 
+__all__ = ["build_conv_autoencoder"]
+
 DOWNSAMPLING = ("stride", "pool")
 
 

@@ -17,6 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = [
+    "load_mnist", "load_fashion_mnist", "load_dataset", "make_3d_data", "read_idx",
+    "FASHION_CLASSES", "DataError"
+]
+
 DATA_ENV = "AEHELPERS_DATA_DIR"
 
 DATASETS = {

@@ -7,6 +7,8 @@ import numpy as np
 
 from .noise import KINDS, _check_images, add_noise
 
+__all__ = ["denoising_widget"]
+
 MAX_SHOWN = 16  # images in one view
 SCALE = 3  # each pixel drawn as SCALE x SCALE screen pixels
 GAP = 2  # pixels between tiles

@@ -17,6 +17,8 @@ from ._checks import (
     is_int,
 )
 
+__all__ = ["build_dense_autoencoder", "build_stacked_autoencoder", "Autoencoder", "show_source"]
+
 
 class Autoencoder(NamedTuple):
     """What a builder returns: the encoder, the decoder, and the whole model."""

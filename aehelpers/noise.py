@@ -9,6 +9,8 @@ import numbers
 
 import numpy as np
 
+__all__ = ["add_noise"]
+
 KINDS = ("gaussian", "mask")
 
 

@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+__all__ = ["plot_3d_cloud", "plot_codes", "plot_reconstructions", "plot_history", "plot_images"]
+
 RECONSTRUCTION_COLOR = "#d62728"
 
 

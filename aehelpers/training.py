@@ -10,6 +10,11 @@ import math
 import numbers
 from dataclasses import dataclass
 
+__all__ = [
+    "Recipe", "FAST_RECIPE", "SHALLOW_RECIPE", "REFERENCE_RECIPE", "compile_autoencoder",
+    "make_optimizer"
+]
+
 SCHEDULES = ("constant", "cosine")
 
 

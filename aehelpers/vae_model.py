@@ -13,6 +13,8 @@ options first and imports it afterwards.
 import keras
 from keras import ops
 
+__all__ = ["VAE", "Sampling"]
+
 
 @keras.saving.register_keras_serializable(package="aehelpers")
 class Sampling(keras.layers.Layer):

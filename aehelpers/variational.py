@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from ._checks import check_activation, check_input_shape, check_name, is_int
 
+__all__ = ["build_vae", "VAEParts"]
+
 
 class VAEParts(NamedTuple):
     """What :func:`build_vae` returns.

@@ -34,6 +34,8 @@ import traitlets
 from IPython import get_ipython
 from IPython.display import display, update_display
 
+__all__ = ["reconstruction_browser", "latent_explorer", "interpolation_widget", "LiveTrainingView"]
+
 MAX_IMAGES = 10_000  # reconstruction_browser / interpolation_widget: images held at once
 MAX_LIVE_IMAGES = 16  # LiveTrainingView: reconstructions redrawn each epoch
 MAX_DIRECTIONS = 5  # latent_explorer: sliders for codes with more than two numbers
