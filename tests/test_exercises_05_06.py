@@ -1,0 +1,207 @@
+"""The exercise checks of notebooks 05 and 06: solutions pass, typical wrong answers get their hint.
+
+The margins of the exercises whose solutions train (05's small denoiser, 06's better VAE)
+are measured over five seeds in ``test_*_solution_margin_*`` below (marked slow: they train).
+"""
+
+import numpy as np
+import pytest
+
+import aehelpers as ae
+from aehelpers.exercises import _feedback
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hints():
+    _feedback.reset_hints()
+    yield
+    _feedback.reset_hints()
+
+
+def _fashion(n):
+    """n Fashion-MNIST-like test images: mostly 0 background, a bright blob in the middle."""
+    rng = np.random.default_rng(0)
+    images = np.zeros((n, 28, 28), np.float32)
+    images[:, 6:22, 8:20] = rng.uniform(0.3, 1.0, (n, 16, 12))
+    images[:, 10:18, 10:18] = 1.0
+    return images
+
+
+# ---- 05, exercise 1: predict the MSE of Gaussian-noisy images --------------------------------
+
+def _measured(images):
+    noisy = ae.add_noise(images, kind="gaussian", level=0.3, seed=1)
+    return float(np.mean((noisy - images) ** 2))
+
+
+def test_a_prediction_near_the_measured_mse_passes(capsys):
+    images = _fashion(50)
+    assert ae.check_noise_prediction(1.1 * _measured(images), images) is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    ("prediction", "words"),
+    [(None, "still None"), ("0.05", "expected a number"), (0.3, "standard deviation"),
+     (0.09, "never clipped"), (0.5, "too high"), (0.001, "too low")],
+)
+def test_wrong_noise_predictions_get_their_hint(prediction, words, capsys):
+    assert ae.check_noise_prediction(prediction, _fashion(50)) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
+
+
+def test_the_hint_grows_stronger_when_the_mistake_comes_back(capsys):
+    images = _fashion(50)
+    ae.check_noise_prediction(0.09, images)
+    first = capsys.readouterr().out.split("Hint: ")[1]
+    ae.check_noise_prediction(0.09, images)
+    second = capsys.readouterr().out.split("Hint: ")[1]
+    assert first != second and "half of 0.09" in second
+
+
+# ---- 05, exercise 2: masking noise by hand ----------------------------------------------------
+
+def _mask(images, fraction):
+    return images * (np.random.default_rng().random(images.shape) >= fraction)
+
+
+def _mask_in_place(images, fraction):
+    images[np.random.default_rng().random(images.shape) < fraction] = 0
+    return images
+
+
+def test_a_right_masking_function_passes(capsys):
+    assert ae.check_masking_function(_mask) is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (None, "still None"),
+        (42, "expected a function"),
+        (_mask_in_place, "changed the images"),
+        (lambda x, f: _mask(x, f / 2), "instead of about 30%"),
+        (lambda x, f: _mask(x, 1 - f), "Which pixels does your comparison keep"),
+        (lambda x, f: np.clip(x + f * np.random.default_rng(0).normal(size=x.shape), 0, 1),
+         "keep their value"),
+        (lambda x, f: x * (np.random.default_rng().random(x.shape) >= f) / (1 - min(f, 0.5)),
+         "does not rescale"),
+        (lambda x, f: _mask(x, f)[:10], "shape"),
+        (lambda x: x, "raised TypeError"),
+        (lambda x, f: None, "returns None"),
+        (lambda x, f: x * (np.random.default_rng().random(x.shape[1:]) >= f), "same pixels"),
+        (lambda x, f: x * (np.random.default_rng(1).random(x.shape) >= f), "two calls"),
+    ],
+)
+def test_wrong_masking_functions_get_their_hint(answer, words, capsys):
+    assert ae.check_masking_function(answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
+
+
+def test_masking_check_rejects_a_bad_image_shape():
+    with pytest.raises(ValueError, match="check_masking_function.*image_shape"):
+        ae.check_masking_function(_mask, image_shape=(28, -1))
+
+
+# ---- 05, exercise 3: a small denoiser ---------------------------------------------------------
+
+def _small_denoiser(filters=(16, 32)):
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        layers.Reshape((28, 28, 1)),
+        layers.Conv2D(filters[0], 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2D(filters[1], 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2DTranspose(filters[1], 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2DTranspose(filters[0], 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        layers.Reshape((28, 28)),
+    ])
+
+
+def _flat_classifier():
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                             keras.layers.Dense(10)])
+
+
+def test_an_untrained_small_denoiser_is_told_it_does_not_denoise(capsys):
+    assert ae.check_small_denoiser(_small_denoiser(), _fashion(40)) is False
+    out = capsys.readouterr().out
+    assert "no closer to the clean images than the noisy input" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [(None, "still None"), ("model", "expected a Keras model"),
+     (lambda: _small_denoiser((64, 128)), "the budget is 25,000"),
+     (lambda: _flat_classifier(), "returns shape")],
+)
+def test_wrong_small_denoisers_get_their_hint(answer, words, capsys):
+    model = answer() if callable(answer) else answer
+    assert ae.check_small_denoiser(model, _fashion(40)) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
+
+
+def test_a_denoiser_that_beats_the_filters_passes(capsys):
+    import keras
+
+    images = _fashion(40)
+
+    class Oracle(keras.Model):  # "denoises" perfectly: it knows the clean images
+        def call(self, x):
+            return keras.ops.convert_to_tensor(images[: keras.ops.shape(x)[0]])
+
+    oracle = Oracle()
+    oracle(np.zeros((1, 28, 28), np.float32))
+    assert ae.check_small_denoiser(oracle, images) is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [({"max_weights": 0}, ValueError),
+                                               ({"target": 2.0}, ValueError),
+                                               ({"target": "0.7"}, TypeError)])
+def test_small_denoiser_check_rejects_bad_options(kwargs, error):
+    with pytest.raises(error, match="check_small_denoiser"):
+        ae.check_small_denoiser(None, _fashion(20), **kwargs)
+
+
+# ---- 06, exercise 2: the KL term by hand ------------------------------------------------------
+
+def _kl(m, lv):
+    return -0.5 * np.sum(1 + lv - m ** 2 - np.exp(lv), axis=1)
+
+
+def test_a_right_kl_term_passes(capsys):
+    assert ae.check_kl_term(_kl) is True
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (None, "still None"),
+        (3.0, "expected a function"),
+        (lambda m, lv: -_kl(m, lv), "wrong sign"),
+        (lambda m, lv: 2 * _kl(m, lv), "0.5 is missing"),
+        (lambda m, lv: -0.5 * np.sum(1 + lv - m ** 2 - np.exp(lv), axis=0), "one number per code"),
+        (lambda m, lv: -0.5 * np.sum(1 + lv - m ** 2 - np.exp(lv)), "single number"),
+        (lambda m, lv: -0.5 * np.mean(1 + lv - m ** 2 - np.exp(lv), axis=1), "mean over"),
+        (lambda m, lv: -0.5 * np.sum(lv - m ** 2 - np.exp(lv), axis=1), "1 inside the sum"),
+        (lambda m, lv: -0.5 * np.sum(1 + lv - m ** 2 - np.exp(lv / 2), axis=1), "standard dev"),
+        (lambda m, lv: -0.5 * np.sum(1 + lv - m ** 2 - lv, axis=1), "uses z_log_var where"),
+        (lambda m, lv: -0.5 * np.sum(1 + lv - m - np.exp(lv), axis=1), "the KL is"),
+        (lambda m, lv: undefined_name, "raised NameError"),  # noqa: F821
+    ],
+)
+def test_wrong_kl_terms_get_their_hint(answer, words, capsys):
+    assert ae.check_kl_term(answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
