@@ -16,6 +16,11 @@ the notebook (so short spikes between two polls are not missed). The file on dis
 changed. Two more cells, one at the start and one at the end (both invisible in the file),
 time every ``keras.Model.fit`` call and record which data sets ``aehelpers`` loaded, so a
 caller can tell training time from the rest.
+
+With ``solutions=True`` the exercises are run as solved: each exercise's answer cell (tagged
+``exercise-answer``) gets the code of the solution folded into the exercise's text (the
+```python block inside ``<details>``), and the printed verdict of each check cell (tagged
+``exercise-check``) is returned, so a test can require that every solution passes its check.
 """
 
 import contextlib
@@ -90,8 +95,9 @@ class NotebookStats(NamedTuple):
     fits: list  # [seconds, n_samples or None, epochs] for each model.fit call
     loads: list  # [name, n_train asked, n_train got] for each aehelpers data set loaded
     error: str  # None when every cell ran; else the error, shortened
-    checks_text: str = ""  # printed output of the cells from the "## Checks" heading on
+    checks_text: str = ""  # printed output of the code cells of the "## Checks" section
     cell_peaks: list = ()  # [cell number in the file, its first line, peak RSS bytes in it]
+    exercise_outputs: list = ()  # [exercise heading, printed output of its check cell]
 
 
 class NotebookFailed(RuntimeError):
@@ -115,12 +121,13 @@ def _tree_rss(process, exclude_pid):
     return total
 
 
-def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
+def notebook_stats(path, env=None, *, timeout=3600, poll=0.05, solutions=False):
     """Execute the notebook at ``path`` in a fresh kernel and return a :class:`NotebookStats`.
 
     ``env`` adds environment variables for the kernel (e.g. ``{"AEHELPERS_QUICK": "1"}``);
     the rest of ``os.environ`` is kept. ``timeout`` (seconds) bounds the whole run; ``poll``
-    is the memory polling interval. A failing notebook does not raise here: the result's
+    is the memory polling interval; ``solutions=True`` runs the exercises with their folded
+    solutions filled in. A failing notebook does not raise here: the result's
     ``error`` says what went wrong. Rejects a path that is not an existing ``.ipynb`` file,
     an ``env`` that is not a dict of strings, and non-positive ``timeout`` or ``poll``.
     """
@@ -144,7 +151,7 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
         result_file = Path(tmp) / "result.json"
         child = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--execute", str(path.resolve()),
-             str(result_file), str(float(timeout))],
+             str(result_file), str(float(timeout)), "solutions" if solutions else "as-is"],
             env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         me = psutil.Process(child.pid)
@@ -182,6 +189,7 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05):
         error=report.get("error"),
         checks_text=report.get("checks_text", ""),
         cell_peaks=report.get("cell_peaks", []),
+        exercise_outputs=report.get("exercise_outputs", []),
     )
 
 
@@ -197,13 +205,63 @@ def run_notebook(path, env=None, *, timeout=3600):
     return stats.seconds, stats.peak_rss_bytes
 
 
-def _execute(path, result_file, timeout):
+SOLUTION = re.compile(r"<details>.*?```python\n(.*?)```.*?</details>", re.S)
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _exercise_heading(cells, index):
+    """The '### Exercise' markdown cell that an answer or check cell at ``index`` belongs to."""
+    for cell in reversed(cells[:index]):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("### Exercise"):
+            return cell
+    return None
+
+
+def fill_in_solutions(nb):
+    """Replace every answer cell's code by its exercise's folded solution; return how many.
+
+    Raises ValueError when an answer cell has no exercise heading above it, or that
+    exercise's text holds no ``<details>`` block with a ```python solution.
+    """
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "exercise-answer" not in _tags(cell):
+            continue
+        exercise = _exercise_heading(nb.cells, index)
+        found = SOLUTION.search(exercise.source) if exercise is not None else None
+        if found is None:
+            raise ValueError(f"cell {index}: an exercise-answer cell without a folded "
+                             "```python solution in its '### Exercise' text above it")
+        cell.source = found.group(1).rstrip()
+        count += 1
+    return count
+
+
+def _exercise_outputs(cells):
+    """[exercise heading, printed text] for every check cell (tagged exercise-check)."""
+    rows = []
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and "exercise-check" in _tags(cell):
+            exercise = _exercise_heading(cells, index)
+            heading = exercise.source.lstrip().splitlines()[0] if exercise else f"cell {index}"
+            text = "".join(output.get("text", "") for output in cell.get("outputs", [])
+                           if output.get("output_type") == "stream")
+            rows.append([heading, text])
+    return rows
+
+
+def _execute(path, result_file, timeout, solutions=False):
     """Child process: run the notebook with nbclient and write a JSON report."""
     import nbclient
     import nbformat
     import psutil
 
     nb = nbformat.read(path, as_version=4)
+    if solutions:
+        fill_in_solutions(nb)
     nb.cells.insert(0, nbformat.v4.new_code_cell(_FIT_TIMER))
     nb.cells.append(nbformat.v4.new_code_cell(_REPORT))
 
@@ -247,25 +305,33 @@ def _execute(path, result_file, timeout):
         if _MARKER in text:
             report["kernel"] = json.loads(text.split(_MARKER, 1)[1].strip().splitlines()[0])
     report["checks_text"] = _checks_text(nb.cells[1:-1])
+    report["exercise_outputs"] = _exercise_outputs(nb.cells[1:-1])
     Path(result_file).write_text(json.dumps(report))
 
 
+def checks_cells(cells):
+    """Indices of the code cells of the "## Checks" section (up to the next "## " heading)."""
+    indices, inside = [], False
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            inside = cell.source.lstrip().startswith("## Checks")
+        elif inside and cell.cell_type == "code":
+            indices.append(index)
+    return indices
+
+
 def _checks_text(cells):
-    """Return the printed text of the code cells after the last "## Checks" heading."""
-    starts = [i for i, c in enumerate(cells)
-              if c.cell_type == "markdown" and c.source.lstrip().startswith("## Checks")]
-    if not starts:
-        return ""
+    """Return the printed text of the code cells of the "## Checks" section."""
     return "".join(
         output.get("text", "")
-        for cell in cells[starts[-1]:] if cell.cell_type == "code"
-        for output in cell.get("outputs", []) if output.get("output_type") == "stream"
+        for index in checks_cells(cells)
+        for output in cells[index].get("outputs", []) if output.get("output_type") == "stream"
     )
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--execute":
-        _execute(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    if len(sys.argv) == 6 and sys.argv[1] == "--execute":
+        _execute(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5] == "solutions")
     elif len(sys.argv) == 2:
         s = notebook_stats(sys.argv[1])
         print(f"{sys.argv[1]}: {s.seconds:.1f} s, peak {s.peak_rss_bytes / 1e6:.0f} MB, "

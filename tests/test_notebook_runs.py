@@ -1,19 +1,31 @@
-"""Notebooks are restart-safe and fit in memory: two fresh-kernel runs in quick mode.
+"""Every notebook runs in a fresh kernel, with its exercises solved, within memory.
 
-Each notebook runs twice, each time in a new kernel. Both runs must pass, print the same
-checked figures (the output of the "## Checks" cells), and keep the kernel's peak memory
-under the course's budget (benchmarks/notebook_stats.py measures it). The suite runs in
-quick mode (AEHELPERS_QUICK=1) with the data folder from AEHELPERS_DATA_DIR.
+Each notebook runs once here (quick mode, AEHELPERS_QUICK=1, data from AEHELPERS_DATA_DIR),
+with every exercise's answer cell replaced by the solution folded into the exercise's text:
+the run must pass, every exercise check must say "Correct", and the kernel's peak memory
+must stay under the course's budget (benchmarks/notebook_stats.py measures it). The printed
+figures of the "## Checks" cells are saved in CHECKS_DIR; the browser suite (tests/ui) runs
+each notebook a second time, as a learner sees it, in a new kernel, and requires the same
+figures: that is the restart test, with each notebook run twice in all.
 """
 
 import os
+import re
 
+import nbformat
 import pytest
 from conftest import ROOT
 
-from benchmarks.notebook_stats import MEMORY_LIMIT_BYTES, notebook_stats
+from benchmarks.notebook_stats import (
+    MEMORY_LIMIT_BYTES,
+    SOLUTION,
+    fill_in_solutions,
+    notebook_stats,
+)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# Where each notebook's checked figures are kept for the browser suite's second run.
+CHECKS_DIR = ROOT / "build" / "notebook-checks"
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +36,53 @@ def quick_env(tmp_path_factory):
             "AEHELPERS_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
 
 
+def _exercise_headings(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c.source.lstrip().splitlines()[0] for c in nb.cells
+            if c.cell_type == "markdown" and c.source.lstrip().startswith("### Exercise")]
+
+
+def test_filling_in_solutions_replaces_only_answer_cells():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("### Exercise 1: x\n\n<details><summary>A solution"
+                                      "</summary>\n\n```python\nanswer = 42\n```\n</details>"),
+        nbformat.v4.new_code_cell("answer = None", metadata={"tags": ["exercise-answer"]}),
+        nbformat.v4.new_code_cell("check(answer)", metadata={"tags": ["exercise-check"]}),
+    ])
+    assert fill_in_solutions(nb) == 1
+    assert [c.source for c in nb.cells[1:]] == ["answer = 42", "check(answer)"]
+    nb.cells[0].source = "### Exercise 1: no solution here"
+    with pytest.raises(ValueError, match="without a folded"):
+        fill_in_solutions(nb)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_exercise_has_an_answer_cell_a_check_cell_and_a_solution(path):
+    nb = nbformat.read(path, as_version=4)
+    tags = [c.get("metadata", {}).get("tags", []) for c in nb.cells]
+    headings = _exercise_headings(path)
+    assert len(headings) >= 3, f"{path.name}: {len(headings)} exercises, at least 3 expected"
+    assert sum("exercise-answer" in t for t in tags) >= len(headings)
+    assert sum("exercise-check" in t for t in tags) >= len(headings)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("### Exercise"):
+            assert SOLUTION.search(cell.source), f"{cell.source.splitlines()[0]}: no solution"
+    for cell, cell_tags in zip(nb.cells, tags, strict=True):
+        if "exercise-check" in cell_tags:
+            assert re.search(r"\bae\.check_\w+\(", cell.source), cell.source
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_gives_the_same_checked_figures_twice_within_memory(path, quick_env):
-    first = notebook_stats(path, quick_env, timeout=900)
-    assert first.error is None, first.error
-    second = notebook_stats(path, quick_env, timeout=900)
-    assert second.error is None, second.error
-    assert first.checks_text.strip(), "the Checks cells print no figures to compare"
-    assert first.checks_text == second.checks_text
-    peak = max(first.peak_rss_bytes, second.peak_rss_bytes)
-    assert peak <= MEMORY_LIMIT_BYTES, f"peak {peak / 1e9:.2f} GB over the 1.2 GB budget"
+def test_notebook_runs_with_its_solutions_within_memory(path, quick_env):
+    stats = notebook_stats(path, quick_env, timeout=900, solutions=True)
+    assert stats.error is None, stats.error
+    assert stats.checks_text.strip(), "the Checks cells print no figures to compare"
+    verdicts = dict(stats.exercise_outputs)
+    assert list(verdicts) == _exercise_headings(path), "a check cell is missing or misplaced"
+    wrong = {heading: text for heading, text in verdicts.items() if "Correct" not in text}
+    assert not wrong, f"solutions that do not pass their check: {wrong}"
+    assert stats.peak_rss_bytes <= MEMORY_LIMIT_BYTES, (
+        f"peak {stats.peak_rss_bytes / 1e9:.2f} GB over the 1.2 GB budget")
+    CHECKS_DIR.mkdir(parents=True, exist_ok=True)
+    (CHECKS_DIR / f"{path.stem}.txt").write_text(stats.checks_text)

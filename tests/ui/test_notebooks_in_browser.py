@@ -1,19 +1,29 @@
 """Each notebook, run in JupyterLab in headless Chromium: no errors, every widget and plot
 rendered, the reconstruction browser reacts to its slider, and a clean JavaScript console.
 
+This is each notebook's second run in a new kernel (the first is tests/test_notebook_runs.py,
+with the exercises solved): its "## Checks" cells must print the same figures as that first
+run saved in build/notebook-checks/ (the restart test). CI requires the saved figures
+(AEHELPERS_REQUIRE_BROWSER=1); elsewhere a missing file only skips the comparison.
+
 Run with ``pytest tests/ui`` (quick mode and the offline data are set up by conftest.py).
 One screenshot per notebook lands in tests/ui/screenshots/ (git ignores it). Timeouts can
 be raised with AEHELPERS_UI_KERNEL_TIMEOUT and AEHELPERS_UI_RUN_TIMEOUT (seconds).
 """
 
+import os
 import re
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from ui_harness import REPO, notebooks_to_test, seconds
 
+from benchmarks.notebook_stats import checks_cells
+
 NOTEBOOKS = notebooks_to_test()
+CHECKS_DIR = REPO / "build" / "notebook-checks"  # written by tests/test_notebook_runs.py
 
 # The views each notebook must show (CSS classes that aehelpers.widgets puts on them).
 REQUIRED_VIEWS = {
@@ -218,6 +228,26 @@ def problems_in(report):
     return problems
 
 
+def _lines(text):
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def checks_differ(report, notebook, *, required):
+    """Compare the Checks cells' printed figures with the first run's; a problem line or None."""
+    saved = CHECKS_DIR / f"{notebook.stem}.txt"
+    if not saved.is_file():
+        return (f"no saved figures of the first run ({saved}): run tests/test_notebook_runs.py "
+                "first") if required else None
+    wanted = set(checks_cells(nbformat.read(notebook, as_version=4).cells))
+    text = "\n".join(out["text"] for cell in report if cell["index"] in wanted
+                     for out in cell["outputs"] if out.get("stream") == "stdout")
+    first, second = _lines(saved.read_text()), _lines(text)
+    if first != second:
+        return ("the Checks cells printed other figures than in the first run:\n"
+                f"first:  {first}\nsecond: {second}")
+    return None
+
+
 def views_in(report):
     found = set()
     for cell in report:
@@ -303,6 +333,10 @@ def test_notebook_runs_and_renders_in_the_browser(notebook, lab, browser, screen
                 problems += [f"the notebook shows no {v} view" for v in views if v not in found]
         if "aehelpers-reconstruction-browser" in found:
             move_slider_and_check_image(page, problems)
+        required = os.environ.get("AEHELPERS_REQUIRE_BROWSER", "").strip() not in ("", "0")
+        differ = checks_differ(report, notebook, required=required)
+        if differ:
+            problems.append(differ)
     finally:
         try:
             screenshot(page, path, screenshots / f"{Path(path).stem}.png")
