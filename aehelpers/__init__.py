@@ -8,7 +8,8 @@ Every public module lists its public names in its ``__all__``. This file reads t
 lists without importing the modules (it parses their source) and makes each name
 ``ae.<name>``; a module is imported the first time one of its names is used. A module
 or folder whose name starts with ``_`` is private and not read. A name listed by two
-modules is an error.
+modules is an error, and so is a public name that is also the name of a module or folder
+at the top of the package (importing that module would make ``ae.<name>`` the module).
 """
 
 import ast
@@ -60,6 +61,12 @@ def _scan(folder):
                 raise ImportError(f"aehelpers: {name!r} is listed in the __all__ of both "
                                   f"{exports[name]} and {module}; give one of them another name")
             exports[name] = module
+    top_level = {path.stem for path in folder.iterdir() if not path.name.startswith(("_", "."))}
+    for name, module in exports.items():
+        if name in top_level:
+            raise ImportError(f"aehelpers: the public name {name!r} (in {module}) is also the name "
+                              "of a module of the package; importing that module would replace "
+                              f"ae.{name} with the module: rename the module")
     return exports
 
 

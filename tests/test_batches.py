@@ -1,4 +1,7 @@
-"""Tests for aehelpers.batches: batches and predict_in_batches."""
+"""Tests for aehelpers.training: batches and predict_in_batches."""
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -105,3 +108,17 @@ def test_predict_in_batches_rejects_bad_arguments():
         ae.predict_in_batches(model, x, batch_size=0)
     with pytest.raises(ValueError, match="non-empty"):
         ae.predict_in_batches(model, np.zeros((0, 3)))
+
+
+def test_batches_is_the_function_even_after_predict_in_batches_was_used_first():
+    # A learner who runs cells out of order: predict_in_batches first, then batches.
+    code = (
+        "import numpy as np, aehelpers as ae\n"
+        "x = np.zeros((4, 3), dtype=np.float32)\n"
+        "ae.predict_in_batches\n"
+        "print(len(ae.batches(x, batch_size=2)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2"]

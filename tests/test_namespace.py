@@ -78,3 +78,17 @@ def test_import_is_cheap_and_setup_notebook_runs_before_keras():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(aehelpers.__all__) > 40
+
+
+def test_a_public_name_equal_to_a_module_name_is_an_error(tmp_path):
+    # importing batches.py would set ae.batches to the module, hiding the function
+    _write(tmp_path, {"batches.py": "__all__ = []\n", "training.py": '__all__ = ["batches"]\n'})
+    with pytest.raises(ImportError, match="'batches'.*also the name of a module"):
+        _scan(tmp_path)
+
+
+def test_every_public_name_is_what_its_module_defines_whatever_was_imported_first():
+    for name, module in aehelpers._EXPORTS.items():
+        importlib.import_module(f"aehelpers.{module}")
+        assert getattr(aehelpers, name) is getattr(
+            importlib.import_module(f"aehelpers.{module}"), name), name
