@@ -98,6 +98,7 @@ class NotebookStats(NamedTuple):
     checks_text: str = ""  # printed output of the code cells of the "## Checks" section
     cell_peaks: list = ()  # [cell number in the file, its first line, peak RSS bytes in it]
     exercise_outputs: list = ()  # [exercise heading, printed output of its check cell]
+    cell_seconds: list = ()  # [cell number in the file, its first line, wall seconds it took]
 
 
 class NotebookFailed(RuntimeError):
@@ -190,6 +191,7 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05, solutions=False):
         checks_text=report.get("checks_text", ""),
         cell_peaks=report.get("cell_peaks", []),
         exercise_outputs=report.get("exercise_outputs", []),
+        cell_seconds=report.get("cell_seconds", []),
     )
 
 
@@ -267,7 +269,8 @@ def _execute(path, result_file, timeout, solutions=False):
 
     # Per-cell peaks: a thread polls the kernel's memory; each finished cell takes the
     # highest value seen since the previous one (cell numbers count the file's cells).
-    me, seen, cell_peaks = psutil.Process(), {"max": 0}, []
+    me, seen, cell_peaks, cell_seconds = psutil.Process(), {"max": 0}, [], []
+    clock = {"last": time.perf_counter()}
     done = threading.Event()
 
     def watch():
@@ -276,9 +279,12 @@ def _execute(path, result_file, timeout, solutions=False):
             done.wait(0.05)
 
     def on_cell_executed(cell, cell_index, **_):
+        now = time.perf_counter()
         if 0 < cell_index < len(nb.cells) - 1:
             first = next((line for line in cell.source.splitlines() if line.strip()), "")
             cell_peaks.append([cell_index - 1, first[:80], seen["max"]])
+            cell_seconds.append([cell_index - 1, first[:80], now - clock["last"]])
+        clock["last"] = now
         seen["max"] = _tree_rss(me, exclude_pid=me.pid)
 
     client = nbclient.NotebookClient(
@@ -300,6 +306,7 @@ def _execute(path, result_file, timeout, solutions=False):
     done.set()
     watcher.join()
     report["cell_peaks"] = cell_peaks
+    report["cell_seconds"] = cell_seconds
     for output in nb.cells[-1].get("outputs", []):
         text = output.get("text", "")
         if _MARKER in text:

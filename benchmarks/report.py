@@ -253,6 +253,20 @@ def _s3(r):
                      if p.name not in measured)
     if missing and not any(row["notebook"] == "smoke.ipynb" for row in r["rows"]):
         lines.append(f"Not measured in this run (added since): {', '.join(missing)}.")
+    waits = [row for row in r["rows"] if row["mode"] == "full" and row.get("longest_cell")]
+    if waits:
+        lines += ["", "**The learner's wait** (full mode): each notebook's total wall time "
+                  "and its longest single cell, so that one slow cell is not averaged away "
+                  "(the kernel's start and TensorFlow's import count in the total, in no cell).",
+                  "",
+                  "| notebook | total | longest cell | that cell (first line) |",
+                  "|---|---|---|---|"]
+        for row in waits:
+            index, line, cell_s = row["longest_cell"]
+            lines.append(f"| {row['notebook']} | {_f(row['seconds'], '{:.0f} s')} | "
+                         f"{cell_s:.0f} s | cell {index}: `{line[:50].replace('|', '/')}` |")
+        total = sum(row["seconds"] or 0 for row in waits)
+        lines.append(f"| whole course | {total / 60:.1f} min | | |")
     failed = [row for row in r["rows"] if row.get("error")]
     if failed:
         lines.append("Failed runs: " + ", ".join(

@@ -150,7 +150,8 @@ def _notebook_row(path, mode, stats):
     return {"notebook": Path(path).name, "mode": mode, "seconds": stats.seconds,
             "cpu_seconds": stats.cpu_seconds, "peak_rss_mb": stats.peak_rss_bytes / 1e6,
             "error": stats.error, "fits": stats.fits, "loads": stats.loads,
-            "memory_jumps": _memory_jumps(stats.cell_peaks)}
+            "memory_jumps": _memory_jumps(stats.cell_peaks),
+            "longest_cell": max(stats.cell_seconds, key=lambda c: c[2], default=None)}
 
 
 def _write_padded_mnist(data, folder, *, n):
