@@ -2,6 +2,7 @@
 
 import collections
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -60,17 +61,28 @@ def sizes(*, quick=None, **full):
 
 
 def set_seed(seed=DEFAULT_SEED):
-    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic.
+    """Seed Python, NumPy and TensorFlow; where no GPU is in use, also make ops deterministic.
 
-    Rejects a seed that is not a non-negative integer.
+    With TensorFlow's op determinism on, an op that has no deterministic implementation for
+    the device raises ``UnimplementedError`` instead of running (TensorFlow's documentation
+    of ``enable_op_determinism``), and GPU training can run slower. So on a GPU runtime (e.g.
+    Colab's) only the seeds are set, and two runs can give slightly different numbers; on a CPU
+    the same seed gives the same numbers. Returns the seed. Rejects a seed that is not a
+    non-negative integer.
     """
     _check_seed("set_seed", seed)
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    if not _gpus(tf):
+        tf.config.experimental.enable_op_determinism()
     return seed
+
+
+def _gpus(tf):
+    """The GPUs TensorFlow can use (an empty list on a CPU-only machine)."""
+    return tf.config.list_physical_devices("GPU")
 
 
 def _check_seed(caller, seed):
@@ -132,27 +144,68 @@ def _quiet_tensorflow():
     return tf
 
 
+# plotly's renderers: in Colab its own "colab" renderer (Colab's front end draws the HTML
+# it makes). Elsewhere "plotly_mimetype+aehelpers_offline": JupyterLab, VS Code and nteract
+# draw the figure's plotly JSON with their own plotly.js; "aehelpers_offline" is plotly's
+# "notebook" renderer, an HTML copy for pages without that (the classic Notebook, HTML
+# exported by nbconvert) whose plotly.js is embedded once per kernel session, minus the
+# <script src=...> with which it loads MathJax from a CDN for every figure. So no figure
+# asks a CDN for anything and figures show without the internet ("notebook_connected"
+# would load plotly.js from cdn.plot.ly). The figures of aehelpers.plots have no LaTeX, the
+# one thing MathJax is for.
+COLAB_PLOTLY_RENDERER = "colab"
+OFFLINE_PLOTLY_RENDERER = "plotly_mimetype+aehelpers_offline"
+_EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I)
+
+
+def _register_offline_renderer(pio):
+    """Add the "aehelpers_offline" renderer to plotly's registry (once)."""
+    if "aehelpers_offline" in pio.renderers:
+        return
+    notebook_renderer = type(pio.renderers["notebook"])
+
+    class OfflineNotebookRenderer(notebook_renderer):
+        """plotly's "notebook" renderer without scripts loaded from another site."""
+
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _EXTERNAL_SCRIPT.sub("", bundle["text/html"])
+            return bundle
+
+    pio.renderers["aehelpers_offline"] = OfflineNotebookRenderer()
+
+
 def _pick_plotly_renderer():
-    """Choose a plotly renderer that works here: Colab's own, else JupyterLab's mimetype."""
+    """Make plotly's default renderer Colab's own in Colab, else an offline one; return it."""
     import plotly.io as pio
 
-    pio.renderers.default = "colab" if in_colab() else "plotly_mimetype+notebook_connected"
+    if in_colab():
+        pio.renderers.default = COLAB_PLOTLY_RENDERER
+    else:
+        _register_offline_renderer(pio)
+        pio.renderers.default = OFFLINE_PLOTLY_RENDERER
     return pio.renderers.default
 
 
-def _enable_colab_widgets():
-    """Turn on Colab's custom widget manager so ipywidgets render there."""
-    if in_colab():  # pragma: no cover - only in Colab
-        from google.colab import output
-
-        output.enable_custom_widget_manager()
+# Colab's widget front end: setup_notebook() does NOT call
+# google.colab.output.enable_custom_widget_manager(). That switch makes Colab load a
+# second widget manager from a CDN, meant for third-party widgets. Every widget of this
+# course is a core ipywidgets 7 widget (VBox, HBox, Image, Output, HTML, sliders, Dropdown,
+# Button), which Colab's built-in manager draws without it. With the custom manager on,
+# core widgets have known display bugs: Output widgets, on which every view's error area
+# is built, showed nothing (googlecolab/colab-cdn-widget-manager#4, fixed in 2021 and
+# reported again in 2024); the binary buffers that carry an Image widget's PNG bytes were
+# not used (colab-cdn-widget-manager#33); Tab and Accordion stop rendering
+# (googlecolab/colabtools#3571, #3105). tests/ui/test_widgets7_frontend.py shows the views
+# working with the ipywidgets 7 protocol (classic Notebook 6.5, ipywidgets 7.7.1) in
+# headless Chromium.
 
 
 def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
     """Prepare a notebook: quiet TensorFlow, seed everything, pick the plotly renderer.
 
-    Call it once at the top of every notebook. In Colab it also enables the custom widget
-    manager. Prints one line with the versions, the seed and the mode. Rejects a bad seed.
+    Call it once at the top of every notebook. Prints one line with the versions, the seed,
+    the device (CPU, or how many GPUs), the mode and the data source. Rejects a bad seed.
     """
     _check_seed("setup_notebook", seed)
     tf = _quiet_tensorflow()
@@ -165,16 +218,23 @@ def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
         )
     set_seed(seed)
     _pick_plotly_renderer()
-    _enable_colab_widgets()
     if verbose:
         from .data import describe_data_source
 
         mode = "QUICK (small data, few epochs)" if quick_mode() else "full"
         print(
             f"aehelpers {_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__}"
-            f" | seed {seed} | mode: {mode} | data: {describe_data_source()}"
+            f" | seed {seed} | {_device_text(tf)} | mode: {mode} | data: {describe_data_source()}"
         )
     return seed
+
+
+def _device_text(tf):
+    """Where TensorFlow runs, and whether the same seed gives the same numbers there."""
+    gpus = len(_gpus(tf))
+    if gpus:
+        return f"device: {gpus} GPU (ops not forced deterministic)"
+    return "device: CPU (deterministic ops)"
 
 
 def _version():

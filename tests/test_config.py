@@ -1,8 +1,10 @@
 """Notebook setup: quick mode, sizes, seeds, quiet TensorFlow, cache folder."""
 
 import os
+import re
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -133,3 +135,127 @@ def _resolves(name):
     except (AttributeError, ImportError):
         return False
     return True
+
+
+# ----- plotly's renderer: Colab's own in Colab, an offline one elsewhere
+
+
+@pytest.fixture
+def plotly_default():
+    """Put plotly's default renderer back after the test."""
+    import plotly.io as pio
+
+    saved = pio.renderers.default
+    yield pio
+    pio.renderers.default = saved
+
+
+def fake_colab(monkeypatch):
+    """Make in_colab() true: a stand-in google.colab whose output module records calls."""
+    calls = []
+    colab = types.ModuleType("google.colab")
+    colab.output = types.SimpleNamespace(
+        enable_custom_widget_manager=lambda: calls.append("enable_custom_widget_manager"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    return calls
+
+
+def test_in_colab_plotly_uses_colabs_own_renderer(monkeypatch, plotly_default):
+    fake_colab(monkeypatch)
+    assert ae.in_colab()
+    assert config._pick_plotly_renderer() == "colab" == plotly_default.renderers.default
+
+
+def test_outside_colab_plotly_uses_the_mimetype_and_an_offline_html_copy(monkeypatch,
+                                                                          plotly_default):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert not ae.in_colab()
+    chosen = config._pick_plotly_renderer()
+    assert chosen == plotly_default.renderers.default
+    assert chosen.split("+") == ["plotly_mimetype", "aehelpers_offline"]
+
+
+def test_the_offline_renderer_asks_no_other_site_for_anything(monkeypatch, plotly_default,
+                                                              capsys):
+    import plotly.graph_objects as go
+
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    config._pick_plotly_renderer()
+    figure = go.Figure(go.Scatter(x=[0, 1], y=[1, 0]), layout_title_text="a title")
+    bundle = figure._repr_mimebundle_()
+    first_use = capsys.readouterr().out  # what the renderer shows once: plotly.js itself
+    assert "application/vnd.plotly.v1+json" in bundle
+    html = bundle["text/html"]
+    assert "plotly-graph-div" in html and "a title" in html
+    for page in (html, first_use):
+        assert re.findall(r"<script[^>]*\bsrc=", page) == []
+        assert "cdn.plot.ly" not in re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    assert len(first_use) > 1_000_000  # plotly.js embedded, not fetched
+
+
+def test_plotlys_own_notebook_renderer_would_load_mathjax_from_a_cdn(plotly_default):
+    """What the offline renderer removes is really there (so the test above can fail)."""
+    import plotly.graph_objects as go
+
+    plotly_default.renderers.default = "notebook"
+    html = go.Figure(go.Scatter(x=[0, 1], y=[1, 0]))._repr_mimebundle_()["text/html"]
+    assert config._EXTERNAL_SCRIPT.search(html)
+
+
+# ----- Colab's widgets and GPU runtimes
+
+
+class FakeGPU:
+    name, device_type = "/physical_device:GPU:0", "GPU"
+
+
+@pytest.fixture
+def devices(monkeypatch):
+    """Stub TensorFlow's device list and record calls to enable_op_determinism."""
+    import tensorflow as tf
+
+    state = {"gpus": [], "determinism": 0}
+    real = tf.config.list_physical_devices
+
+    def list_physical_devices(device_type=None):
+        if device_type == "GPU":
+            return list(state["gpus"])
+        return real(device_type)
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", list_physical_devices)
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism",
+                        lambda: state.__setitem__("determinism", state["determinism"] + 1))
+    return state
+
+
+def test_on_a_cpu_set_seed_makes_ops_deterministic(devices):
+    assert ae.set_seed(5) == 5
+    assert devices["determinism"] == 1
+
+
+def test_on_a_gpu_set_seed_only_seeds(devices):
+    devices["gpus"] = [FakeGPU()]
+    ae.set_seed(5)
+    assert devices["determinism"] == 0
+    first = np.random.rand(2)
+    ae.set_seed(5)
+    np.testing.assert_array_equal(first, np.random.rand(2))  # the seeds are still set
+
+
+@pytest.mark.parametrize(("gpus", "expected"), [(0, "device: CPU (deterministic ops)"),
+                                                 (2, "device: 2 GPU (ops not forced")])
+def test_setup_notebook_says_which_device_and_whether_ops_are_deterministic(
+        devices, capsys, plotly_default, gpus, expected):
+    devices["gpus"] = [FakeGPU()] * gpus
+    ae.setup_notebook(1)
+    assert expected in capsys.readouterr().out
+    assert devices["determinism"] == (0 if gpus else 1)
+
+
+def test_in_colab_setup_notebook_leaves_colabs_widget_manager_alone(monkeypatch, devices,
+                                                                     plotly_default):
+    calls = fake_colab(monkeypatch)
+    devices["gpus"] = [FakeGPU()]  # Colab's GPU runtime
+    ae.setup_notebook(0, verbose=False)
+    assert calls == []  # core ipywidgets 7 widgets need no custom widget manager
+    assert plotly_default.renderers.default == "colab"
