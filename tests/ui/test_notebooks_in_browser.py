@@ -33,15 +33,9 @@ REQUIRED_VIEWS = {
             "aehelpers-live-training"],
 }
 
-# Console errors that are known to be harmless, each with the reason. Anything else fails.
+# Console errors that are known to be harmless, each with the reason. Anything else fails:
+# plotly is rendered offline (aehelpers.config), so a page asking a CDN for plotly.js fails.
 TOLERATED_CONSOLE_ERRORS = [
-    (
-        r"Failed to load resource: net::ERR_[A-Z_]+ @ https://cdn\.plot\.ly/",
-        "plotly's 'notebook_connected' renderer (chosen in aehelpers.config so that exported "
-        "HTML pages show figures) adds a <script> that fetches plotly.js from cdn.plot.ly; "
-        "JupyterLab draws the figures with its own plotly extension, and the test machine "
-        "has no internet",
-    ),
     (
         r"Failed to load resource: net::ERR_[A-Z_]+ @ "
         r"https://(colab\.research\.google\.com|mybinder\.org)/\S*\.svg",
