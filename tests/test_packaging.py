@@ -1,10 +1,13 @@
 """The project's own files agree with each other: packages, version, links, commands."""
 
+import ast
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 
+import nbformat
 import yaml
 from conftest import ROOT
 from packaging.requirements import Requirement
@@ -20,7 +23,17 @@ import aehelpers
 SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
 # Needed by the course but not by the helpers themselves, or the reverse.
 ONLY_IN_PYPROJECT = set()
-ONLY_IN_ENVIRONMENT = set()
+# repo2docker's base environment has notebook 7.4, which requires jupyterlab<4.5; Binder's
+# environment pins the notebook release that matches its jupyterlab.
+ONLY_IN_ENVIRONMENT = {"notebook"}
+# From pyproject's test extra: what a teacher on Binder needs for `pytest --nbval-lax notebooks/`.
+TEACHER_TOOLS = {"pytest", "nbval"}
+# Imported by aehelpers but not declared, each for a reason.
+UNDECLARED_IMPORTS = {
+    "absl": "absl-py comes with TensorFlow; config.py imports it in a try, only to quiet logs",
+    "google": "google.colab exists only in Colab, where config.py looks for it",
+}
+COLAB_VERSIONS = ROOT / "tests" / "stacks" / "colab-versions.txt"
 
 
 def _name(text):
@@ -39,21 +52,103 @@ def _environment_pins():
     return {_name(line): line for line in pip}
 
 
-def test_environment_yml_and_pyproject_name_the_same_packages():
+def _course_requirements():
+    """pyproject's runtime and lab needs, and the teacher's tools from its test extra."""
     project = _pyproject()
-    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    extras = project["optional-dependencies"]
+    tools = [r for r in extras["test"] if _name(r) in TEACHER_TOOLS]
+    assert {_name(r) for r in tools} == TEACHER_TOOLS
+    return project["dependencies"] + extras["lab"] + tools
+
+
+def _colab_versions():
+    lines = COLAB_VERSIONS.read_text().splitlines()
+    pins = [line.split("==") for line in lines if line.strip() and not line.startswith("#")]
+    return {_name(name): version.strip() for name, version in pins}
+
+
+def test_environment_yml_and_pyproject_name_the_same_packages():
+    wanted = {_name(r) for r in _course_requirements()}
     pinned = set(_environment_pins())
     assert wanted - ONLY_IN_PYPROJECT == pinned - ONLY_IN_ENVIRONMENT
 
 
 def test_environment_yml_pins_satisfy_pyproject_ranges():
-    project = _pyproject()
     pins = _environment_pins()
-    for text in project["dependencies"] + project["optional-dependencies"]["lab"]:
+    for text in _course_requirements():
         requirement = Requirement(text)
         pin = pins[_name(text)]
         version = re.search(r"==\s*([\d.]+)", pin).group(1).rstrip(".")
         assert requirement.specifier.contains(version + ".0" * (2 - version.count("."))), pin
+
+
+def test_colab_versions_satisfy_every_requirement_of_the_colab_install_line():
+    # The notebooks' Colab cell installs aehelpers with its runtime dependencies (no extras):
+    # when Colab's version of each already satisfies them, pip upgrades nothing under the
+    # running kernel. Every dependency must be in Colab's table, so none goes unchecked.
+    colab = _colab_versions()
+    for text in _pyproject()["dependencies"]:
+        requirement = Requirement(text)
+        name = _name(text)
+        assert name in colab, f"{name} is not in {COLAB_VERSIONS.name}: add Colab's version"
+        assert requirement.specifier.contains(colab[name]), (
+            f"pyproject asks for {text}, Colab has {name} {colab[name]}: the Colab install "
+            "would upgrade it under a running kernel; lower the bound"
+        )
+
+
+def test_every_package_aehelpers_imports_is_declared():
+    distributions = importlib.metadata.packages_distributions()
+    declared = {_name(r) for r in _pyproject()["dependencies"]}
+    imported = set()
+    for path in (ROOT / "aehelpers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"aehelpers"}
+    assert {"keras", "PIL", "IPython"} <= third_party  # the walk does see the imports
+    for module in sorted(third_party - set(UNDECLARED_IMPORTS)):
+        assert module in distributions, f"aehelpers imports {module}, which is not installed"
+        names = {_name(d) for d in distributions[module]}
+        assert names & declared, f"aehelpers imports {module} ({names}): declare it in pyproject"
+
+
+def test_sync_notebooks_writes_the_release_tag_into_a_copy(tmp_path):
+    # A copy of the files the tool reads and writes, with another version: the real
+    # notebooks are left alone.
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    notebooks = sorted((tmp_path / "notebooks").glob("*.ipynb"))
+    before = {path.name: nbformat.read(path, as_version=4) for path in notebooks}
+    (tmp_path / "aehelpers").mkdir()
+    init = (ROOT / "aehelpers" / "__init__.py").read_text()
+    init, count = re.subn(r"__version__ = \S+", '__version__ = "9.8.7"', init)
+    assert count == 1
+    (tmp_path / "aehelpers" / "__init__.py").write_text(init)
+    tool = [sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--root", str(tmp_path)]
+
+    stale = subprocess.run([*tool, "--check"], capture_output=True, text=True)
+    assert stale.returncode == 1 and "01_3d_to_2d.ipynb" in stale.stdout, stale.stdout
+    written = subprocess.run(tool, capture_output=True, text=True)
+    assert written.returncode == 0, written.stdout + written.stderr
+    again = subprocess.run([*tool, "--check"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout
+
+    url = _pyproject()["urls"]["Repository"].rstrip("/")
+    for path in notebooks:
+        new = nbformat.read(path, as_version=4)
+        nbformat.validate(new)
+        old = before[path.name]
+        sources = "".join(cell.source for cell in new.cells)
+        assert f'"aehelpers @ git+{url}@v9.8.7"' in sources, f"{path.name}: no v9.8.7 install line"
+        # Nothing but the install line changed: same cells, same text elsewhere.
+        assert len(new.cells) == len(old.cells)
+        for old_cell, new_cell in zip(old.cells, new.cells, strict=True):
+            unpinned = re.sub(r"(git\+\S+?)@v[\d.]+\"", r'\1"', new_cell.source)
+            assert re.sub(r"(git\+\S+?)(@v[\d.]+)?\"", r'\1"', old_cell.source) == unpinned
 
 
 def test_version_is_written_once_and_installed_from_there():
