@@ -41,7 +41,7 @@ def _bce_per_image(images, probabilities):
 
 def _vae_terms(vae, images):
     """The VAE's test reconstruction term and KL term (nats per image), from its evaluate."""
-    from ..batches import batches
+    from .. import batches
 
     result = vae.evaluate(batches(images, shuffle=False, batch_size=500), verbose=0,
                           return_dict=True)
