@@ -26,8 +26,7 @@ endif
 # first command must still open the course. The flag is given only to root.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test test-unit test-widgets7 test-browser test-colab test-binder find-python \
-	benchmark clean
+.PHONY: lab test test-unit test-browser test-colab test-binder find-python benchmark clean
 
 # An existing .venv is kept when its Python is a supported one; otherwise (missing, or made
 # by an unsupported Python) it is (re)made with the Python tools/find_python.sh finds.
@@ -48,7 +47,9 @@ find-python:
 lab: $(STAMP)
 	AEHELPERS_QUICK=0 $(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
-test: test-unit test-widgets7 test-browser
+# Each notebook runs twice: once in tests/test_notebook_runs.py (test-unit), once in the
+# browser suite. The widget tests under Colab's ipywidgets 7.7 run in make test-colab.
+test: test-unit test-browser
 
 # The unit tests (pyproject's testpaths); the notebooks run in tests/test_notebook_runs.py.
 # A teacher checks a changed notebook alone with: .venv/bin/pytest notebooks/NN_name.ipynb
@@ -56,14 +57,6 @@ test-unit: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/sync_notebooks.py --check
 	$(BIN)/pytest
-
-# Colab still ships ipywidgets 7: run the widget tests again against 7.7, installed beside
-# the environment (not into it) and put first on the path for this one run.
-WIDGETS7 := $(VENV)/ipywidgets7
-test-widgets7: $(STAMP)
-	test -d $(WIDGETS7) || $(BIN)/python -m pip install --quiet --no-deps --target $(WIDGETS7) "ipywidgets==7.7.*" ipython_genutils
-	PYTHONPATH=$(WIDGETS7) $(BIN)/python -c 'import ipywidgets as w; assert w.__version__.startswith("7."), w.__version__; print("ipywidgets", w.__version__)'
-	PYTHONPATH=$(WIDGETS7) $(BIN)/pytest tests/test_widgets.py
 
 test-browser: $(STAMP)
 	$(BIN)/pytest tests/ui
