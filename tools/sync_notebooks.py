@@ -1,20 +1,25 @@
 """Keep the README and the notebooks in step with the one place each fact is written.
 
-The repository URL lives in pyproject.toml ([project.urls] Repository). From it this
-script writes the Colab/Binder badges (between ``<!-- badges -->`` and ``<!-- /badges -->``)
-in README.md and in each notebook's first cell, and the Colab install line of each
-notebook's setup cell. The README's notebook table is written from the notebooks' own
-titles and "Run time" lines. ``--check`` changes nothing and exits 1 when a file is stale.
+The repository URL lives in pyproject.toml ([project.urls] Repository), the version in
+``aehelpers/__init__.py`` (``__version__``). From them this script writes the Colab/Binder
+badges (between ``<!-- badges -->`` and ``<!-- /badges -->``) in README.md and in each
+notebook's first cell, and the Colab install line of each notebook's setup cell, which installs
+the released version: ``aehelpers @ git+<repository>@v<version>`` (so a release must be tagged
+``v<version>`` when the version changes). The README's notebook table is written from the
+notebooks' own titles and "Run time" lines. Notebooks are read and written with nbformat.
+``--check`` changes nothing and exits 1 when a file is stale.
 
     python tools/sync_notebooks.py          # rewrite what is out of step
     python tools/sync_notebooks.py --check  # used by the tests
 """
 
 import argparse
-import json
+import ast
 import re
 import sys
 from pathlib import Path
+
+import nbformat
 
 try:
     import tomllib
@@ -28,10 +33,26 @@ TABLE = re.compile(r"<!-- notebook-table -->.*?<!-- /notebook-table -->", re.S)
 RUN_TIME = re.compile(r"run time:?\**\s*(.+?)(?:\.\s|\.?$)", re.I | re.M)
 
 
-def repository_url():
+def repository_url(root=ROOT):
     """Return the repository URL written in pyproject.toml."""
-    with open(ROOT / "pyproject.toml", "rb") as f:
+    with open(root / "pyproject.toml", "rb") as f:
         return tomllib.load(f)["project"]["urls"]["Repository"].rstrip("/")
+
+
+def package_version(root=ROOT):
+    """Return ``aehelpers.__version__``, read from the source without importing the package."""
+    tree = ast.parse((root / "aehelpers" / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__version__" for target in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    raise ValueError("aehelpers/__init__.py sets no __version__")
+
+
+def install_spec(url, version):
+    """Return the pip requirement of the Colab install line: the release tag of ``version``."""
+    return f"aehelpers @ git+{url}@v{version}"
 
 
 def badge_block(url, notebook=None):
@@ -52,10 +73,10 @@ def badge_block(url, notebook=None):
     )
 
 
-def sync_text(text, url, notebook=None):
-    """Return ``text`` with its badge block and install line written from ``url``."""
+def sync_text(text, url, version, notebook=None):
+    """Return ``text`` with its badge block and install line written from ``url``, ``version``."""
     text = BADGES.sub(lambda _: badge_block(url, notebook), text, count=1)
-    return INSTALL.sub(f'"aehelpers @ git+{url}"', text)
+    return INSTALL.sub(lambda _: f'"{install_spec(url, version)}"', text)
 
 
 def notebook_table(paths):
@@ -66,7 +87,7 @@ def notebook_table(paths):
         "|---|---|---|",
     ]
     for path in paths:
-        first = "".join(json.loads(path.read_text())["cells"][0]["source"])
+        first = nbformat.read(path, as_version=4).cells[0].source
         title = first.splitlines()[0].lstrip("# ").strip()
         number, _, topic = title.partition(" · ")
         found = RUN_TIME.search(first)
@@ -76,44 +97,49 @@ def notebook_table(paths):
     return "\n".join(rows)
 
 
-def sync_notebook(path, url):
-    """Return the notebook's new JSON text, or its text unchanged when already in step."""
-    text = path.read_text()
-    nb = json.loads(text)
+def sync_notebook(path, url, version):
+    """Return the notebook (nbformat) with its cells brought in step, or None when already so."""
+    nb = nbformat.read(path, as_version=4)
     changed = False
-    for cell in nb["cells"]:
-        source = "".join(cell["source"])
-        new = sync_text(source, url, path.name)
-        if new != source:
-            cell["source"] = new.splitlines(keepends=True)
+    for cell in nb.cells:
+        new = sync_text(cell.source, url, version, path.name)
+        if new != cell.source:
+            cell.source = new
             changed = True
-    if not changed:
-        return text
-    # The layout nbformat itself writes, so that diffs stay small.
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    return nb if changed else None
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the project folder (default: this repository)"
+    )
     args = parser.parse_args(argv)
-    url = repository_url()
-    stale = []
-    readme = ROOT / "README.md"
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    readme_text = TABLE.sub(lambda _: notebook_table(notebooks), readme.read_text(), count=1)
-    targets = [(readme, sync_text(readme_text, url))]
-    targets += [(path, sync_notebook(path, url)) for path in notebooks]
-    for path, new in targets:
-        if path.read_text() != new:
-            stale.append(path.relative_to(ROOT))
+    root = args.root.resolve()
+    url, version = repository_url(root), package_version(root)
+    readme = root / "README.md"
+    notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    readme_text = readme.read_text()
+    new_readme = sync_text(
+        TABLE.sub(lambda _: notebook_table(notebooks), readme_text, count=1), url, version
+    )
+    stale = [readme] if new_readme != readme_text else []
+    if stale and not args.check:
+        readme.write_text(new_readme)
+    for path in notebooks:
+        nb = sync_notebook(path, url, version)
+        if nb is not None:
+            stale.append(path)
             if not args.check:
-                path.write_text(new)
+                nbformat.write(nb, path)
     if stale and args.check:
-        print("Out of step with pyproject's repository URL (run python tools/sync_notebooks.py):")
-        print("\n".join(f"  {p}" for p in stale))
+        print("Out of step with pyproject's repository URL or the package version")
+        print("(run python tools/sync_notebooks.py):")
+        print("\n".join(f"  {p.relative_to(root)}" for p in stale))
         return 1
-    print(f"{'Updated' if stale else 'In step'}: {len(stale) or len(targets)} file(s), {url}")
+    done = "Updated" if stale else "In step"
+    print(f"{done}: {len(stale) or len(notebooks) + 1} file(s), {install_spec(url, version)}")
     return 0
 
 
