@@ -33,7 +33,7 @@ def _images(func, images):
 
 
 def _noisy(images):
-    from ..noise import add_noise
+    from .. import add_noise
 
     return add_noise(images, kind="gaussian", level=GAUSSIAN_LEVEL, seed=GAUSSIAN_SEED)
 
@@ -212,7 +212,7 @@ def check_small_denoiser(model, images, *, max_weights=25_000, target=0.7):
                         "Conv2DTranspose mirror stay far below the budget."])
     noisy = _noisy(images)
     try:
-        from ..batches import predict_in_batches
+        from .. import predict_in_batches
 
         denoised = np.asarray(predict_in_batches(model, noisy), dtype=np.float32)
     except Exception as err:  # the learner's model cannot take these images
