@@ -19,8 +19,6 @@ except ImportError:  # Python 3.10
 
 import aehelpers
 
-# Binder has no GPU and takes the CPU-only build of the same package.
-SAME_PACKAGE = {"tensorflow-cpu": "tensorflow"}
 # Needed by the course but not by the helpers themselves, or the reverse.
 ONLY_IN_PYPROJECT = set()
 # repo2docker's base environment has notebook 7.4, which requires jupyterlab<4.5; Binder's
@@ -37,8 +35,7 @@ COLAB_VERSIONS = ROOT / "tests" / "stacks" / "colab-versions.txt"
 
 
 def _name(text):
-    name = re.split(r"[<>=!~;\[ ]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
-    return SAME_PACKAGE.get(name, name)
+    return re.split(r"[<>=!~;\[ ]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 def _pyproject():
