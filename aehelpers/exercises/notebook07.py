@@ -177,8 +177,8 @@ def check_threshold(threshold, *, validation_errors, test_errors, false_alarm_ra
     return passed(f"the threshold {value:.4f} flags {flagged:.1%} of the validation digits, "
                   "chosen from normal validation data alone. On the test images (never used "
                   f"to choose it): {np.mean(tests['normal'] > value):.1%} false alarms on "
-                  f"normal digits, and caught: {caught}. More false alarms bought more "
-                  "catches than at the notebook's 1%.")
+                  f"normal digits, and caught: {caught}. Compare with the notebook's "
+                  "threshold: what did the extra false alarms buy?")
 
 
 # ---- exercise 3: a better anomaly score ---------------------------------------------------------
