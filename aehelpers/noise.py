@@ -5,42 +5,24 @@ learn what images look like instead of copying its input. :func:`add_noise` make
 noisy inputs; it never changes the clean images it is given.
 """
 
-import numbers
 
 import numpy as np
+
+from ._checks import check_images, check_seed, is_real
 
 __all__ = ["add_noise"]
 
 KINDS = ("gaussian", "mask")
 
 
-def _check_images(func, images):
-    """Return ``images`` as a float array in [0, 1] (no copy when it already is one)."""
-    try:
-        array = np.asarray(images)
-    except Exception:  # ragged lists and the like
-        raise TypeError(f"{func}(): images must be an array of pixel values") from None
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"{func}(): images must be an array of numbers (pixel values in [0, 1]), "
-            f"got dtype {array.dtype}"
-        )
-    if array.ndim == 0 or array.size == 0:
-        raise ValueError(
-            f"{func}(): images must be a non-empty array of images, e.g. shape (n, 28, 28), "
-            f"got shape {array.shape}"
-        )
-    low, high = float(np.min(array)), float(np.max(array))
-    if not (np.isfinite(low) and np.isfinite(high)) or low < 0.0 or high > 1.0:
-        raise ValueError(
-            f"{func}(): images must hold pixel values in [0, 1] (divide 0-255 images by 255), "
-            f"got values from {low} to {high}"
-        )
-    if not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float32)
-    return array
+def check_kind(func, kind):
+    """Return kind if it is one of KINDS (TypeError for a non-string, ValueError otherwise)."""
+    kinds = ", ".join(map(repr, KINDS))
+    if not isinstance(kind, str):
+        raise TypeError(f"{func}(): kind must be one of {kinds}, got {kind!r}")
+    if kind not in KINDS:
+        raise ValueError(f"{func}(): kind must be one of {kinds}, got {kind!r}")
+    return kind
 
 
 def _check_level(func, kind, level, n_images):
@@ -51,18 +33,18 @@ def _check_level(func, kind, level, n_images):
         if kind == "mask"
         else "the noise's standard deviation, a number >= 0"
     )
-    if isinstance(level, bool) or not (
-        isinstance(level, (numbers.Real, np.ndarray, list, tuple))
-    ):
+    if not (is_real(level) or isinstance(level, (np.ndarray, list, tuple))):
         raise TypeError(f"{func}(): level must be {meaning} (or one per image), got {level!r}")
-    values = np.asarray(level, dtype=np.float64) if not isinstance(level, numbers.Real) else None
+    values = None if is_real(level) else np.asarray(level)
+    if values is not None and (values.dtype == bool or not np.issubdtype(values.dtype, np.number)):
+        raise TypeError(f"{func}(): level must be {meaning} (or one per image), got {level!r}")
     if values is not None:
         if values.shape != (n_images,):
             raise ValueError(
                 f"{func}(): level as an array must hold one value per image, shape "
                 f"({n_images},), got shape {values.shape}"
             )
-        checked = values
+        checked = values.astype(np.float64)
     else:
         checked = np.asarray([float(level)])
     bad = ~np.isfinite(checked) | (checked < 0) | ((checked > top) if top else False)
@@ -75,12 +57,7 @@ def _check_level(func, kind, level, n_images):
 def _rng(func, seed):
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(
-            f"{func}(): seed must be None, a non-negative integer or a numpy Generator, "
-            f"got {seed!r}"
-        )
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(check_seed(func, seed))
 
 
 def add_noise(images, *, kind="gaussian", level=0.3, seed=None):
@@ -98,15 +75,14 @@ def add_noise(images, *, kind="gaussian", level=0.3, seed=None):
     call, an integer for the same noise every time, or a ``numpy.random.Generator`` to draw
     from (each call then continues the generator's stream).
 
-    Rejects (ValueError/TypeError): images that are not numbers in [0, 1] or are empty; an
-    unknown kind; a negative or non-finite level, a mask level above 1, a level array of the
-    wrong length; a seed that is not None, a non-negative integer or a Generator.
+    Rejects: images that break the package's image rule (see ``aehelpers/_checks.py``:
+    pixel values in [0, 1]; 0-255 integers are divided by 255 with a warning); an unknown
+    kind; a negative or non-finite level, a mask level above 1, a level array of the wrong
+    length; a seed that is not None, a non-negative integer or a Generator.
     """
     func = "add_noise"
-    if kind not in KINDS:
-        kinds = ", ".join(map(repr, KINDS))
-        raise ValueError(f"{func}(): kind must be one of {kinds}, got {kind!r}")
-    array = _check_images(func, images)
+    check_kind(func, kind)
+    array = check_images(func, images)
     level = _check_level(func, kind, level, len(array))
     rng = _rng(func, seed)
     if isinstance(level, np.ndarray):

@@ -1,16 +1,34 @@
-"""Figures for the notebooks: the 3D cloud (plotly), codes, image grids, training curves.
+"""Every result figure: the 3D cloud (plotly), codes, image grids, reconstructions, training
+curves and the histograms of reconstruction errors.
 
 Every function returns its figure and never calls ``plt.show()``: a notebook shows the
 figure because it is the last value of a cell (or with ``display(fig)``). Matplotlib
 figures are also closed from pyplot's list, so a loop that makes many does not pile
-them up in memory. Used by notebooks 01-03 and later ones.
+them up in memory. Images are drawn in the course's one style, dark ink on white paper
+(``IMAGE_STYLE`` in ``_images.py``). Used by notebooks 01-08. The pictures of the ideas
+(architecture diagrams) are in ``diagrams/``.
 """
-
-import numbers
 
 import numpy as np
 
-__all__ = ["plot_3d_cloud", "plot_codes", "plot_reconstructions", "plot_history", "plot_images"]
+from ._checks import (
+    check_array,
+    check_bool,
+    check_class_names,
+    check_image_shape,
+    check_images,
+    check_labels,
+    check_number,
+    check_positive_int,
+    check_scores,
+    check_title,
+)
+from ._images import draw_image, new_figure, principal_axes
+
+__all__ = [
+    "plot_3d_cloud", "plot_codes", "plot_reconstructions", "plot_history", "plot_images",
+    "plot_error_histograms",
+]
 
 RECONSTRUCTION_COLOR = "#d62728"
 
@@ -18,86 +36,23 @@ RECONSTRUCTION_COLOR = "#d62728"
 # --------------------------------------------------------------------------- checks
 
 
-def _array(func, name, value, *, ndim=None, min_len=1):
-    """Return value as a finite float array, or raise naming func and the argument."""
-    try:
-        array = np.asarray(value)
-    except Exception:  # ragged lists and the like
-        raise TypeError(f"{func}(): {name} must be a numeric array") from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
-        raise TypeError(f"{func}(): {name} must be a numeric array, got dtype {array.dtype}")
-    if ndim is not None and array.ndim not in np.atleast_1d(ndim):
-        raise ValueError(
-            f"{func}(): {name} must have {' or '.join(map(str, np.atleast_1d(ndim)))} "
-            f"dimensions, got shape {array.shape}"
-        )
-    if len(array) < min_len:
-        raise ValueError(f"{func}(): {name} is empty")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{func}(): {name} holds NaN or infinite values")
-    return array
-
-
-def _check_image_shape(func, image_shape):
-    if (
-        not isinstance(image_shape, (tuple, list))
-        or len(image_shape) != 2
-        or not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0
-                   for d in image_shape)
-    ):
-        raise ValueError(
-            f"{func}(): image_shape must be (height, width) with positive integers, "
-            f"got {image_shape!r}"
-        )
-    return tuple(int(d) for d in image_shape)
-
-
 def _images(func, name, images, image_shape):
     """Return images as (n, height, width): accepts (n, h, w), (n, h*w) or (n, h, w, 1)."""
-    image_shape = _check_image_shape(func, image_shape)
-    array = _array(func, name, images, ndim=(2, 3, 4))
-    if array.ndim == 4 and array.shape[-1] == 1:
-        array = array[..., 0]
-    n_pixels = int(np.prod(image_shape))
-    if int(np.prod(array.shape[1:])) != n_pixels:
-        raise ValueError(
-            f"{func}(): {name} must be images of shape {image_shape} (or flat rows of "
-            f"{n_pixels} pixels), got an array of shape {array.shape}"
-        )
+    image_shape = check_image_shape(func, image_shape)
+    array = check_images(func, images, name=name, image_shape=image_shape, stacklevel=4)
     return array.reshape((len(array), *image_shape))
 
 
 def _labels(func, labels, n):
-    if labels is None:
-        return None
-    array = np.asarray(labels)
-    if array.ndim != 1 or len(array) != n:
-        raise ValueError(
-            f"{func}(): labels must be a 1-D array with one label per item ({n}), "
-            f"got shape {array.shape}"
-        )
-    return array
+    return None if labels is None else check_labels(func, labels, n, whole=False)
 
 
 def _class_names(func, class_names, labels):
-    if class_names is None:
-        return None
-    if isinstance(class_names, str) or not all(isinstance(c, str) for c in class_names):
-        raise TypeError(f"{func}(): class_names must be a sequence of strings")
-    class_names = tuple(class_names)
-    if labels is None:
-        raise ValueError(f"{func}(): class_names needs labels to go with it")
-    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or (
-        labels.max() >= len(class_names)
-    ):
-        raise ValueError(
-            f"{func}(): with class_names, labels must be integers from 0 to "
-            f"{len(class_names) - 1}"
-        )
-    return class_names
+    if class_names is not None and labels is not None and not np.issubdtype(
+            labels.dtype, np.integer):
+        raise TypeError(f"{func}(): with class_names, labels must be integers, got dtype "
+                        f"{labels.dtype}")
+    return check_class_names(func, class_names, labels)
 
 
 def _label_text(label, class_names):
@@ -106,44 +61,6 @@ def _label_text(label, class_names):
     if isinstance(label, (float, np.floating)):
         return f"{label:.3g}"
     return str(label)
-
-
-def _title(func, title):
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"{func}(): title must be a string or None, got {title!r}")
-    return title
-
-
-def _positive_int(func, name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{func}(): {name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _new_figure(**kwargs):
-    """Make a matplotlib figure that pyplot does not keep (no plt.show, no pile-up)."""
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(**kwargs)
-    plt.close(fig)  # the notebook still displays the returned figure
-    return fig
-
-
-def _image_axis(ax, image, *, vmin=0.0, vmax=1.0, cmap="gray"):
-    ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-
-
-def _pixel_range(*arrays):
-    """Return (0, 1) for images in [0, 1] (the course's scale), else their own range."""
-    low = min(float(a.min()) for a in arrays)
-    high = max(float(a.max()) for a in arrays)
-    if low >= 0.0 and high <= 1.0:
-        return 0.0, 1.0
-    return low, high
 
 
 # --------------------------------------------------------------------------- 3D cloud
@@ -165,12 +82,12 @@ def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, ma
     import plotly.graph_objects as go
 
     func = "plot_3d_cloud"
-    points = _array(func, "points", points, ndim=2)
+    points = check_array(func, "points", points, ndim=2)
     if points.shape[1] != 3:
         raise ValueError(f"{func}(): points must have shape (n, 3), got {points.shape}")
     n = len(points)
     if reconstruction is not None:
-        reconstruction = _array(func, "reconstruction", reconstruction, ndim=2)
+        reconstruction = check_array(func, "reconstruction", reconstruction, ndim=2)
         if reconstruction.shape != points.shape:
             raise ValueError(
                 f"{func}(): reconstruction must have the shape of points {points.shape}, "
@@ -179,12 +96,12 @@ def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, ma
     elif connect or side_by_side:
         raise ValueError(f"{func}(): connect and side_by_side need a reconstruction")
     if values is not None:
-        values = _array(func, "values", values, ndim=1)
+        values = check_array(func, "values", values, ndim=1)
         if len(values) != n:
             raise ValueError(f"{func}(): values must have one number per point ({n}), "
                              f"got {len(values)}")
-    max_lines = _positive_int(func, "max_lines", max_lines)
-    _title(func, title)
+    max_lines = check_positive_int(func, "max_lines", max_lines)
+    check_title(func, title)
     if isinstance(names, str) or len(names) != 2 or not all(isinstance(s, str) for s in names):
         raise TypeError(f"{func}(): names must be two strings (original, reconstruction)")
 
@@ -242,15 +159,6 @@ def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, ma
 # --------------------------------------------------------------------------- codes
 
 
-def _project_2d(codes):
-    """Project codes to their first two principal components; return (xy, variance ratios)."""
-    centred = codes - codes.mean(axis=0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    variance = singular**2
-    ratio = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
-    return centred @ vt[:2].T, ratio
-
-
 def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
                max_points=5_000, seed=0, point_size=6):
     """Return a matplotlib scatter of 2-D codes coloured by class label or by a value.
@@ -265,7 +173,7 @@ def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
     import matplotlib as mpl
 
     func = "plot_codes"
-    codes = _array(func, "codes", codes, ndim=2)
+    codes = check_array(func, "codes", codes, ndim=2)
     n, dims = codes.shape
     if dims < 2:
         raise ValueError(f"{func}(): codes need at least 2 dimensions, got shape {codes.shape}")
@@ -274,15 +182,17 @@ def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
     labels = _labels(func, labels, n)
     class_names = _class_names(func, class_names, labels)
     if values is not None:
-        values = _array(func, "values", values, ndim=1)
+        values = check_array(func, "values", values, ndim=1)
         if len(values) != n:
             raise ValueError(f"{func}(): values must have one number per code ({n}), "
                              f"got {len(values)}")
-    max_points = _positive_int(func, "max_points", max_points)
-    _title(func, title)
+    max_points = check_positive_int(func, "max_points", max_points)
+    check_title(func, title)
 
     if dims > 2:
-        xy, ratio = _project_2d(codes)
+        centre, directions, variance = principal_axes(codes)
+        xy = (codes - centre) @ directions[:2].T
+        ratio = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
         xlabel = f"principal direction 1 ({ratio[0]:.0%} of the variance)"
         ylabel = f"principal direction 2 ({ratio[1]:.0%} of the variance)"
         title = title or f"{dims}-D codes projected to 2-D with PCA"
@@ -295,7 +205,7 @@ def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
         labels = labels[keep] if labels is not None else None
         values = values[keep] if values is not None else None
 
-    fig = _new_figure(figsize=(6.5, 5.2))
+    fig = new_figure(figsize=(6.5, 5.2))
     ax = fig.add_subplot()
     if labels is not None:
         classes = np.unique(labels)
@@ -323,21 +233,23 @@ def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
 
 
 def plot_images(images, *, labels=None, class_names=None, n_cols=10, image_shape=(28, 28),
-                title=None, cmap="gray", max_images=200):
+                title=None, max_images=200):
     """Return a matplotlib grid of images, each captioned with its label if given.
 
     Used in notebooks 02-03 and later. ``images`` may be (n, h, w), (n, h*w) or
-    (n, h, w, 1); pixels in [0, 1] are shown on that fixed scale. Rejects non-image arrays,
-    NaN, more than ``max_images`` images (pass a slice), labels of another length, and
-    labels outside class_names.
+    (n, h, w, 1) of pixel values in [0, 1], drawn as dark ink on white paper (0 white, 1
+    black). Rejects images that break the package's image rule (see
+    ``aehelpers/_checks.py``; scale other maps, e.g. feature maps, into [0, 1] first), more
+    than ``max_images`` images (pass a slice), labels of another length, and labels outside
+    class_names.
     """
     func = "plot_images"
     images = _images(func, "images", images, image_shape)
     labels = _labels(func, labels, len(images))
     class_names = _class_names(func, class_names, labels)
-    n_cols = _positive_int(func, "n_cols", n_cols)
-    max_images = _positive_int(func, "max_images", max_images)
-    _title(func, title)
+    n_cols = check_positive_int(func, "n_cols", n_cols)
+    max_images = check_positive_int(func, "max_images", max_images)
+    check_title(func, title)
     if len(images) > max_images:
         raise ValueError(
             f"{func}(): {len(images)} images is more than max_images={max_images}; "
@@ -345,15 +257,14 @@ def plot_images(images, *, labels=None, class_names=None, n_cols=10, image_shape
         )
     n_cols = min(n_cols, len(images))
     n_rows = int(np.ceil(len(images) / n_cols))
-    vmin, vmax = _pixel_range(images)
     caption = 0.25 if labels is not None else 0.0
-    fig = _new_figure(figsize=(1.1 * n_cols, (1.1 + caption) * n_rows + (0.4 if title else 0)))
+    fig = new_figure(figsize=(1.1 * n_cols, (1.1 + caption) * n_rows + (0.4 if title else 0)))
     axes = fig.subplots(n_rows, n_cols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i >= len(images):
             ax.axis("off")
             continue
-        _image_axis(ax, images[i], vmin=vmin, vmax=vmax, cmap=cmap)
+        draw_image(ax, images[i])
         if labels is not None:
             ax.set_title(_label_text(labels[i], class_names), fontsize=8)
     if title:
@@ -368,7 +279,8 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
 
     Taught in notebooks 02-03. ``reconstructions`` is one array of the same shape as
     ``originals``, or a dict {row name: array} to compare several models (e.g. PCA,
-    shallow, deep) under the same originals. The first ``n`` images are shown, ``n_cols``
+    shallow, deep) under the same originals; all are pixel values in [0, 1], drawn as dark
+    ink on white paper. The first ``n`` images are shown, ``n_cols``
     per band; ``show_error`` writes each reconstruction's mean squared error under it.
     Rejects arrays of different shapes, non-image arrays, NaN, an empty dict, n < 1, and
     labels of another length or outside class_names.
@@ -376,9 +288,10 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
     func = "plot_reconstructions"
     originals = _images(func, "originals", originals, image_shape)
     if isinstance(reconstructions, dict):
-        if not reconstructions or not all(isinstance(k, str) for k in reconstructions):
-            raise ValueError(f"{func}(): reconstructions as a dict needs string keys "
-                             "(row names) and at least one entry")
+        if not all(isinstance(k, str) for k in reconstructions):
+            raise TypeError(f"{func}(): reconstructions as a dict needs string keys (row names)")
+        if not reconstructions:
+            raise ValueError(f"{func}(): reconstructions as a dict needs at least one entry")
         rows = dict(reconstructions)
     else:
         rows = {"reconstruction": reconstructions}
@@ -393,15 +306,14 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
             )
     labels = _labels(func, labels, len(originals))
     class_names = _class_names(func, class_names, labels)
-    n = min(_positive_int(func, "n", n), len(originals))
-    n_cols = min(_positive_int(func, "n_cols", n_cols), n)
-    _title(func, title)
+    n = min(check_positive_int(func, "n", n), len(originals))
+    n_cols = min(check_positive_int(func, "n_cols", n_cols), n)
+    check_title(func, title)
 
     n_bands = int(np.ceil(n / n_cols))
     rows_per_band = 1 + len(rows)
-    vmin, vmax = _pixel_range(originals[:n], *(r[:n] for r in rows.values()))
     row_height = 1.15 + (0.2 if show_error else 0.0)
-    fig = _new_figure(figsize=(1.1 * n_cols + 1.2,
+    fig = new_figure(figsize=(1.1 * n_cols + 1.2,
                                row_height * rows_per_band * n_bands + (0.4 if title else 0)))
     axes = fig.subplots(rows_per_band * n_bands, n_cols, squeeze=False)
     names = ["original", *rows]
@@ -414,7 +326,7 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
                     ax.axis("off")
                     continue
                 image = originals[i] if r == 0 else rows[name][i]
-                _image_axis(ax, image, vmin=vmin, vmax=vmax)
+                draw_image(ax, image)
                 if r == 0 and labels is not None:
                     ax.set_title(_label_text(labels[i], class_names), fontsize=8)
                 if r > 0 and show_error:
@@ -445,7 +357,7 @@ def _history_dict(func, history, name=None):
         raise ValueError(f"{func}(): {where} is empty (was the model trained?)")
     curves = {}
     for key, values in record.items():
-        curve = _array(func, f"{where}[{key!r}]", values, ndim=1)
+        curve = check_array(func, f"{where}[{key!r}]", values, ndim=1)
         curves[str(key)] = curve
     lengths = {len(c) for c in curves.values()}
     if len(lengths) != 1:
@@ -486,9 +398,9 @@ def plot_history(history, *, metrics=None, title=None, log_scale=False):
     unknown = [m for m in metrics if m not in available]
     if not metrics or unknown:
         raise ValueError(f"{func}(): unknown metrics {unknown}; this history has {available}")
-    _title(func, title)
+    check_title(func, title)
 
-    fig = _new_figure(figsize=(5.0 * len(metrics), 3.6))
+    fig = new_figure(figsize=(5.0 * len(metrics), 3.6))
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
         for run, (name, curves) in enumerate(runs.items()):
@@ -509,5 +421,51 @@ def plot_history(history, *, metrics=None, title=None, log_scale=False):
         ax.legend()
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- error histograms
+
+
+def plot_error_histograms(errors, *, threshold=None, bins=60, log=True):
+    """Return a matplotlib Figure of overlaid histograms of reconstruction errors per group.
+
+    ``errors`` maps a group name (e.g. "normal", "Fashion-MNIST") to that group's 1-D scores
+    (e.g. from ``reconstruction_errors``); ``threshold`` draws a vertical line; ``log=True``
+    spaces the bins logarithmically (errors span decades). Used in notebook 07. Rejects a
+    non-dict ``errors`` (TypeError) or an empty one, bad score arrays, a non-positive
+    ``bins``, and (with ``log=True``) scores <= 0.
+    """
+    func = "plot_error_histograms"
+    if not isinstance(errors, dict):
+        raise TypeError(f"{func}(): errors must be a dict {{group name: 1-D array of scores}}, "
+                        f"got {type(errors).__name__}")
+    if not errors:
+        raise ValueError(f"{func}(): errors is empty: give at least one group of scores")
+    groups = {str(k): check_scores(func, f"errors[{k!r}]", v) for k, v in errors.items()}
+    bins = check_positive_int(func, "bins", bins)
+    if threshold is not None:
+        threshold = check_number(func, "threshold", threshold)
+    check_bool(func, "log", log)
+    everything = np.concatenate(list(groups.values()))
+    if log:
+        if everything.min() <= 0:
+            raise ValueError(f"{func}(): log=True needs positive scores; pass log=False for "
+                             "zeros")
+        edges = np.geomspace(everything.min(), everything.max(), bins + 1)
+    else:
+        edges = np.linspace(everything.min(), everything.max(), bins + 1)
+    fig = new_figure(figsize=(8, 3.5))
+    ax = fig.add_subplot()
+    for name, scores in groups.items():
+        ax.hist(scores, bins=edges, alpha=0.5, density=True, label=f"{name} ({len(scores)})")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle="--", label="threshold")
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlabel("reconstruction error (MSE per image)")
+    ax.set_ylabel("density")
+    ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -1,28 +1,44 @@
-"""The course's training recipe for a CPU (used by every notebook that trains; measured in
-``benchmarks/RESULTS.md``).
+"""How the course trains: the recipe (batch size, learning rate and its schedule), compiling,
+and handing big image arrays to Keras batch by batch (used by every notebook that trains;
+the recipes are measured in ``benchmarks/RESULTS.md``).
 
 A recipe is only numbers: batch size, learning rate and schedule, and how many steps
-Keras runs per call. The notebooks show them with ``compile_autoencoder`` and
-``model.fit(..., batch_size=recipe.batch_size)``, so nothing about training is hidden.
+Keras runs per call. It is said once: ``ae.compile_autoencoder(model, recipe=R, epochs=E,
+n_train=len(x_train))`` sizes the learning-rate schedule, ``ae.batches(x_train, recipe=R)``
+cuts the batches, ``model.fit(..., epochs=E)`` runs it; if ``fit``'s epochs or batches
+disagree with the schedule, a warning says so in plain words when training starts.
+
+``model.fit(x_train, x_train)`` on the 60,000 Fashion-MNIST images makes several copies of
+the array inside TensorFlow (about 0.8 GB more memory), too much for Binder's 2 GB.
+:func:`batches` hands Keras one shuffled batch at a time from the array instead, and can
+change each input batch on the fly (fresh noise every epoch for a denoising autoencoder).
+:func:`predict_in_batches` is ``model.predict`` without its data pipeline (which costs
+over 150 MB on 10,000 images).
 """
 
+import functools
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._calls import call_model
+from ._checks import (
+    check_array,
+    check_bool,
+    check_callable,
+    check_images,
+    check_positive_int,
+    check_seed,
+    is_real,
+)
+
 __all__ = [
     "Recipe", "FAST_RECIPE", "SHALLOW_RECIPE", "REFERENCE_RECIPE", "compile_autoencoder",
-    "make_optimizer",
-    "batches", "predict_in_batches",
+    "make_optimizer", "batches", "predict_in_batches", "ScheduleWarning",
 ]
 
 SCHEDULES = ("constant", "cosine")
-
-
-def _is_positive_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
 
 
 @dataclass(frozen=True)
@@ -36,9 +52,9 @@ class Recipe:
     ``jit_compile`` turns on XLA compilation (slower to start; measured not worth it here).
     Used in every notebook that trains (01-08), usually as ``ae.FAST_RECIPE``.
 
-    Rejects a non-positive or non-integer batch_size or steps_per_execution, a learning
-    rate that is not a positive finite number, an unknown schedule, and a non-bool
-    jit_compile.
+    Rejects (TypeError for a wrong type, ValueError for a wrong value) a batch_size or
+    steps_per_execution that is not a positive integer, a learning rate that is not a
+    positive finite number, an unknown schedule, and a non-bool jit_compile.
     """
 
     batch_size: int = 256
@@ -49,19 +65,20 @@ class Recipe:
 
     def __post_init__(self):
         for name in ("batch_size", "steps_per_execution"):
-            value = getattr(self, name)
-            if not _is_positive_int(value):
-                raise ValueError(f"Recipe: {name} must be a positive integer, got {value!r}")
+            check_positive_int("Recipe", name, getattr(self, name))
         rate = self.learning_rate
-        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-                or not math.isfinite(rate) or rate <= 0):
-            raise ValueError(f"Recipe: learning_rate must be a positive number, got {rate!r}")
+        if not is_real(rate):
+            raise TypeError(f"Recipe(): learning_rate must be a positive number, got {rate!r}")
+        if not math.isfinite(rate) or rate <= 0:
+            raise ValueError(f"Recipe(): learning_rate must be a positive number, got {rate!r}")
+        if not isinstance(self.schedule, str):
+            raise TypeError(f"Recipe(): schedule must be 'constant' or 'cosine', got "
+                            f"{self.schedule!r}")
         if self.schedule not in SCHEDULES:
             raise ValueError(
-                f"Recipe: schedule must be 'constant' or 'cosine', got {self.schedule!r}"
+                f"Recipe(): schedule must be 'constant' or 'cosine', got {self.schedule!r}"
             )
-        if not isinstance(self.jit_compile, bool):
-            raise TypeError(f"Recipe: jit_compile must be True or False, got {self.jit_compile!r}")
+        check_bool("Recipe", "jit_compile", self.jit_compile)
 
 
 # The classic Keras-blog recipe (Adam at its default rate, batch 256): the reference.
@@ -87,6 +104,7 @@ def _check_recipe(func, recipe):
             f"{func}(): recipe must be an aehelpers Recipe (e.g. ae.FAST_RECIPE), "
             f"got {type(recipe).__name__}"
         )
+    return recipe
 
 
 def _check_run_length(func, recipe, epochs, n_train):
@@ -94,12 +112,15 @@ def _check_run_length(func, recipe, epochs, n_train):
     for name, value in (("epochs", epochs), ("n_train", n_train)):
         if value is None and recipe.schedule != "cosine":
             continue
-        if not _is_positive_int(value):
-            need = "a cosine recipe needs" if value is None else "needs"
-            raise ValueError(
-                f"{func}(): {need} {name} as a positive integer (the number of "
-                f"{'epochs' if name == 'epochs' else 'training examples'}), got {value!r}"
-            )
+        what = "epochs" if name == "epochs" else "training examples"
+        if value is None:
+            raise ValueError(f"{func}(): a cosine recipe needs {name} as a positive integer "
+                             f"(the number of {what}), got None")
+        check_positive_int(func, name, value)
+
+
+def _steps_per_epoch(n_train, batch_size):
+    return -(-n_train // batch_size)
 
 
 def make_optimizer(*, recipe=FAST_RECIPE, epochs=None, n_train=None):
@@ -108,8 +129,9 @@ def make_optimizer(*, recipe=FAST_RECIPE, epochs=None, n_train=None):
     Used by :func:`compile_autoencoder` (every notebook that trains); call it yourself to
     compile a model with options of your own.
     The cosine schedule spans ``epochs * ceil(n_train / recipe.batch_size)`` steps.
-    Rejects a recipe that is not a :class:`Recipe`, and ``epochs``/``n_train`` that are not
-    positive integers (missing ones too, for a cosine recipe).
+    Rejects a recipe that is not a :class:`Recipe` (TypeError), and ``epochs``/``n_train``
+    that are not positive integers (TypeError for a non-integer, ValueError for one < 1 or
+    a missing one for a cosine recipe).
     """
     _check_recipe("make_optimizer", recipe)
     _check_run_length("make_optimizer", recipe, epochs, n_train)
@@ -117,7 +139,7 @@ def make_optimizer(*, recipe=FAST_RECIPE, epochs=None, n_train=None):
 
     rate = recipe.learning_rate
     if recipe.schedule == "cosine":
-        steps = epochs * -(-n_train // recipe.batch_size)
+        steps = epochs * _steps_per_epoch(n_train, recipe.batch_size)
         rate = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=steps)
     return keras.optimizers.Adam(learning_rate=rate)
 
@@ -127,146 +149,166 @@ def compile_autoencoder(model, *, loss="binary_crossentropy", recipe=FAST_RECIPE
     """Compile ``model`` with the recipe's optimizer and execution settings; return the model.
 
     Used in every notebook that trains (01-08): ``ae.compile_autoencoder(model,
-    epochs=EPOCHS, n_train=len(x_train))``, then ``model.fit(x_train, x_train,
-    batch_size=ae.FAST_RECIPE.batch_size, epochs=EPOCHS, ...)`` with the SAME epochs
-    (the cosine schedule reaches zero at the end of that many epochs).
+    recipe=RECIPE, epochs=EPOCHS, n_train=len(x_train))``, then
+    ``model.fit(ae.batches(x_train, recipe=RECIPE), epochs=EPOCHS, ...)`` (or
+    ``model.fit(x_train, x_train, batch_size=RECIPE.batch_size, epochs=EPOCHS, ...)``).
+    A cosine schedule lasts ``epochs * ceil(n_train / recipe.batch_size)`` steps, so fit
+    must run the SAME epochs over batches of the SAME size: for a cosine recipe, this
+    function also makes ``model.fit`` add a check that warns (a :class:`ScheduleWarning`)
+    when training starts if fit's epochs and batches would end the schedule early (the
+    learning rate reaching zero before the last epoch) or late (never decaying to zero).
     Rejects a model that is not a Keras model, a recipe that is not a Recipe, and what
     :func:`make_optimizer` rejects.
     """
-    _check_recipe("compile_autoencoder", recipe)
-    _check_run_length("compile_autoencoder", recipe, epochs, n_train)
+    func = "compile_autoencoder"
+    _check_recipe(func, recipe)
+    _check_run_length(func, recipe, epochs, n_train)
     import keras
 
     if not isinstance(model, keras.Model):
-        raise TypeError(
-            f"compile_autoencoder(): model must be a keras.Model, got {type(model).__name__}"
-        )
+        raise TypeError(f"{func}(): model must be a keras.Model, got {type(model).__name__}")
+    optimizer = make_optimizer(recipe=recipe, epochs=epochs, n_train=n_train)
     model.compile(
-        optimizer=make_optimizer(recipe=recipe, epochs=epochs, n_train=n_train),
+        optimizer=optimizer,
         loss=loss,
         metrics=metrics,
         steps_per_execution=recipe.steps_per_execution,
         jit_compile=recipe.jit_compile,
     )
+    if recipe.schedule == "cosine":
+        from ._keras_parts import ScheduleCheck
+
+        check = ScheduleCheck(optimizer=optimizer, plan=_Plan(epochs, n_train, recipe.batch_size))
+        _fit_with(model, check)
     return model
+
+
+class ScheduleWarning(UserWarning):
+    """Warned when ``fit``'s epochs or batches disagree with the learning-rate schedule."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The run a cosine schedule was sized for."""
+
+    epochs: int
+    n_train: int
+    batch_size: int
+
+    @property
+    def steps(self):
+        return self.epochs * _steps_per_epoch(self.n_train, self.batch_size)
+
+
+def schedule_advice(plan, *, done, fit_epochs, fit_steps):
+    """Return a plain-words warning when a fit does not match the schedule's plan, else None.
+
+    ``done`` is how many steps the optimizer has already taken; fit then runs
+    ``fit_epochs`` epochs of ``fit_steps`` batches each.
+    """
+    planned = (f"compile_autoencoder sized the learning-rate schedule for {plan.epochs} "
+               f"epochs of {_steps_per_epoch(plan.n_train, plan.batch_size)} batches "
+               f"({plan.n_train} examples in batches of {plan.batch_size}: {plan.steps} steps)")
+    running = f"this fit runs {fit_epochs} epochs of {fit_steps} batches"
+    fix = ("Give fit the epochs given to compile_autoencoder, and batches of the same recipe "
+           "(ae.batches(x, recipe=...) or batch_size=recipe.batch_size).")
+    end = done + fit_epochs * fit_steps
+    if done >= plan.steps:
+        return (f"The learning rate is already zero: {planned}, and all of them are done, so "
+                "this fit will not change the weights. Compile the model again to train more.")
+    if end > plan.steps:
+        zero_after = math.ceil((plan.steps - done) / fit_steps)
+        return (f"The learning rate will reach zero after epoch {zero_after} of {fit_epochs}: "
+                f"{planned}, but {running}. The last {fit_epochs - zero_after} epochs will "
+                f"learn (almost) nothing. {fix}")
+    if end < plan.steps:
+        left = 0.5 * (1 + math.cos(math.pi * end / plan.steps))
+        return (f"The learning rate will still be {left:.0%} of its starting value when this "
+                f"fit ends: {planned}, but {running}, so the schedule never decays to zero "
+                f"(the fine-tuning at a small rate at the end never happens). {fix}")
+    return None
+
+
+def _fit_with(model, callback):
+    """Make ``model.fit`` add ``callback`` to the callbacks it is given (once)."""
+    fit = type(model).fit.__get__(model)  # the class's own fit, even if compiled twice
+
+    @functools.wraps(fit)
+    def fit_with_check(*args, callbacks=None, **kwargs):
+        return fit(*args, callbacks=[*(callbacks or []), callback], **kwargs)
+
+    model.fit = fit_with_check
 
 
 # --------------------------------------------------------------------------- batches
 
 
-def batches(inputs, targets=None, *, batch_size=None, shuffle=True, seed=0, transform=None):
+def batches(inputs, targets=None, *, recipe=None, batch_size=None, shuffle=True, seed=0,
+            transform=None):
     """Return a ``keras.utils.PyDataset`` of ``(input_batch, target_batch)`` for ``model.fit``.
 
-    Taught in notebooks 04 and 05. ``targets`` defaults to ``inputs`` (an autoencoder learns
-    to give back its input). ``batch_size`` defaults to ``ae.FAST_RECIPE.batch_size``. With
-    ``shuffle=True`` the order changes every epoch, drawn from ``seed``. ``transform``, if
-    given, is called on every INPUT batch (a float32 array) and must return an array of the
-    same shape, e.g. ``lambda b: ae.add_noise(b, level=0.3, seed=rng)``: the targets stay
-    clean. Use it as ``model.fit(ae.batches(x_train), epochs=..., validation_data=...)``.
+    Taught in notebooks 02 and 04; used wherever a notebook trains on images. ``inputs`` are
+    images (the package's image rule: pixel values in [0, 1], see ``aehelpers/_checks.py``);
+    ``targets`` default to ``inputs`` (an autoencoder learns to give back its input) and may
+    be any numbers with one entry per input (e.g. labels). The batch size is the
+    ``recipe``'s (the one given to ``compile_autoencoder``; default ``ae.FAST_RECIPE``), or
+    ``batch_size`` for batches that do not train (validation, evaluation); giving both with
+    different sizes is an error. With ``shuffle=True`` the order changes every epoch, drawn
+    from ``seed``. ``transform``, if given, is called on every INPUT batch (a float32 array)
+    and must return an array of the same shape, e.g. ``lambda b: ae.add_noise(b, level=0.3,
+    seed=rng)``: the targets stay clean. Use it as ``model.fit(ae.batches(x_train,
+    recipe=RECIPE), epochs=..., validation_data=...)``.
 
-    Rejects: inputs that are not a non-empty array, targets with a different number of
-    items, a non-positive batch_size, a seed that is not a non-negative integer, and a
-    transform that is not callable.
+    Rejects: inputs that are not a non-empty batch of images, targets with a different
+    number of items, a recipe that is not a Recipe, a batch_size that is not a positive
+    integer or differs from the recipe's, a non-bool shuffle, a seed that is not a
+    non-negative integer, and a transform that is not callable.
     """
     func = "batches"
-    inputs = _check_array(func, "inputs", inputs)
-    targets = inputs if targets is None else _check_array(func, "targets", targets)
+    inputs = check_images(func, inputs, name="inputs")
+    targets = inputs if targets is None else check_array(func, "targets", targets,
+                                                          dtype=np.float32)
     if len(targets) != len(inputs):
         raise ValueError(
             f"{func}(): inputs and targets must hold the same number of items, got "
             f"{len(inputs)} and {len(targets)}"
         )
-    if batch_size is None:
-        batch_size = FAST_RECIPE.batch_size
-    if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-            or batch_size <= 0):
-        raise ValueError(f"{func}(): batch_size must be a positive integer, got {batch_size!r}")
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"{func}(): shuffle must be True or False, got {shuffle!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"{func}(): seed must be a non-negative integer, got {seed!r}")
+    if batch_size is not None:
+        batch_size = check_positive_int(func, "batch_size", batch_size)
+    if recipe is not None:
+        _check_recipe(func, recipe)
+        if batch_size is not None and batch_size != recipe.batch_size:
+            raise ValueError(
+                f"{func}(): batch_size={batch_size} differs from the recipe's batch size "
+                f"{recipe.batch_size}; give only recipe= (the learning-rate schedule was sized "
+                "for its batches)"
+            )
+    batch_size = batch_size or (recipe or FAST_RECIPE).batch_size
+    check_bool(func, "shuffle", shuffle)
+    seed = check_seed(func, seed)
     if transform is not None and not callable(transform):
         raise TypeError(f"{func}(): transform must be a function or None, got {transform!r}")
-    return _batch_class()(inputs, targets, int(batch_size), shuffle, int(seed), transform)
+    from ._keras_parts import ArrayBatches
+
+    return ArrayBatches(inputs, targets, batch_size, shuffle, seed, transform)
 
 
 def predict_in_batches(model, inputs, *, batch_size=500):
     """Return ``model``'s outputs for ``inputs``, computed ``batch_size`` items at a time.
 
-    Used in notebooks 04-06. The same numbers as ``model.predict(inputs)`` with far less
-    memory: it calls ``model.predict_on_batch`` on slices of the array and joins the results.
-    A model with several outputs (a VAE's encoder) gives a list of arrays.
+    Used in notebooks 02-06. The same numbers as ``model.predict(inputs)`` with far less
+    memory: it calls the model (a Keras model in inference mode, or a function) on slices
+    of the array and joins the results. A model with several outputs (a VAE's encoder)
+    gives a list of arrays.
 
-    Rejects: a model without ``predict_on_batch`` (not a Keras model), inputs that are not
-    a non-empty array of numbers, and a non-positive batch_size.
+    Rejects: a model that is not callable, inputs that are not a non-empty array of
+    numbers, and a batch_size that is not a positive integer.
     """
     func = "predict_in_batches"
-    if not callable(getattr(model, "predict_on_batch", None)):
-        raise TypeError(f"{func}(): model must be a Keras model, got {type(model).__name__}")
-    inputs = _check_array(func, "inputs", inputs)
-    if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-            or batch_size <= 0):
-        raise ValueError(f"{func}(): batch_size must be a positive integer, got {batch_size!r}")
-    parts = [model.predict_on_batch(inputs[start:start + batch_size])
+    check_callable(func, "model", model)
+    inputs = check_array(func, "inputs", inputs, dtype=np.float32)
+    batch_size = check_positive_int(func, "batch_size", batch_size)
+    parts = [call_model(model, inputs[start:start + batch_size], all_outputs=True)
              for start in range(0, len(inputs), batch_size)]
-    if isinstance(parts[0], (list, tuple)):
-        return [np.concatenate([part[i] for part in parts]) for i in range(len(parts[0]))]
-    return np.concatenate(parts)
-
-
-def _check_array(func, name, value):
-    array = np.asarray(value)
-    if array.ndim == 0 or len(array) == 0:
-        raise ValueError(f"{func}(): {name} must be a non-empty array, got shape {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) and array.dtype != bool):
-        raise TypeError(f"{func}(): {name} must hold numbers, got dtype {array.dtype}")
-    return array
-
-
-_CLASS = None
-
-
-def _batch_class():
-    """Define the PyDataset subclass on first use (it needs Keras, which is imported late)."""
-    global _CLASS
-    if _CLASS is not None:
-        return _CLASS
-    import keras
-
-    class ArrayBatches(keras.utils.PyDataset):
-        """Shuffled batches of (inputs, targets) taken from arrays, without copying them."""
-
-        def __init__(self, inputs, targets, batch_size, shuffle, seed, transform):
-            super().__init__()
-            self.inputs, self.targets = inputs, targets
-            self.batch_size, self.shuffle, self.transform = batch_size, shuffle, transform
-            self._rng = np.random.default_rng(seed)
-            self._order = np.arange(len(inputs))
-            self.on_epoch_end()
-
-        def __len__(self):
-            return -(-len(self.inputs) // self.batch_size)
-
-        def __getitem__(self, index):
-            if not 0 <= index < len(self):
-                raise IndexError(f"batch {index} out of range (there are {len(self)})")
-            # Sorted indices read memory in order: faster, and the batch's content is the same.
-            rows = np.sort(self._order[index * self.batch_size:(index + 1) * self.batch_size])
-            x = self.inputs[rows].astype(np.float32, copy=False)
-            y = self.targets[rows].astype(np.float32, copy=False)
-            if self.transform is not None:
-                changed = np.asarray(self.transform(x), dtype=np.float32)
-                if changed.shape != x.shape:
-                    raise ValueError(
-                        f"batches(): transform must return an array of the batch's shape "
-                        f"{x.shape}, got {changed.shape}"
-                    )
-                x = changed
-            return x, y
-
-        def on_epoch_end(self):
-            if self.shuffle:
-                self._rng.shuffle(self._order)
-
-    _CLASS = ArrayBatches
-    return _CLASS
+    joined = [np.concatenate([part[i] for part in parts]) for i in range(len(parts[0]))]
+    return joined if len(joined) > 1 else joined[0]

@@ -1,4 +1,4 @@
-"""Tests for aehelpers.denoising: denoising_widget."""
+"""Tests for aehelpers.widgets.denoising: denoising_widget."""
 
 import io
 
@@ -32,8 +32,9 @@ def test_widget_shows_three_rows_and_the_errors(clean):
     view = ae.denoising_widget(lambda batch: np.full_like(batch, 0.5), clean, level=0.3)
     assert isinstance(view, widgets.VBox)
     pixels = _pixels(view)
-    # 3 rows of 28 * 3 pixels with 2-pixel gaps; 6 columns likewise.
-    assert pixels.shape == (3 * 84 + 4, 6 * 84 + 10)
+    # 3 rows of 28 * 3 pixels, each tile in a 3-pixel white frame, tiles 2 pixels apart.
+    assert pixels.shape == (3 * (84 + 6), 6 * (84 + 6 + 2), 3)
+    assert "aehelpers-denoising" in view._dom_classes and "aehelpers-view" in view._dom_classes
     noisy, denoised = _numbers(view)
     expected_noisy = np.mean((ae.add_noise(clean, level=0.3, seed=0) - clean) ** 2)
     assert noisy == pytest.approx(expected_noisy, abs=1e-4)
@@ -81,13 +82,15 @@ def test_works_with_a_keras_model_on_flat_images():
     [
         ({"kind": "salt"}, ValueError, "kind"),
         ({"level": -0.1}, ValueError, "level"),
-        ({"level": 0.9}, ValueError, "max_level=0.8"),
+        ({"level": 0.9}, ValueError, "level must be a finite number in [0, 0.8]"),
         ({"max_level": 0}, ValueError, "max_level"),
-        ({"kind": "mask", "max_level": 1.5}, ValueError, "at most 1"),
-        ({"level": "high"}, ValueError, "level"),
+        ({"kind": "mask", "max_level": 1.5}, ValueError,
+         "max_level must be a finite number in (0, 1"),
+        ({"level": "high"}, TypeError, "level"),
         ({"seed": -1}, ValueError, "seed"),
-        ({"image_shape": (28,)}, ValueError, "image_shape"),
-        ({"image_shape": (14, 14)}, ValueError, "does not fit"),
+        ({"seed": 0.5}, TypeError, "seed"),
+        ({"image_shape": (28,)}, TypeError, "image_shape"),
+        ({"image_shape": (14, 14)}, ValueError, "does not match image_shape"),
     ],
 )
 def test_rejects_bad_options(clean, kwargs, error, words):

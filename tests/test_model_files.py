@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from conftest import ROOT
 
 import aehelpers as ae
 
@@ -65,3 +66,15 @@ def test_a_trained_autoencoder_reloads_with_its_trained_weights(tmp_path):
     loaded = keras.models.load_model(path, safe_mode=True)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
                                rtol=1e-6, atol=1e-6)
+
+
+def test_a_vae_saved_before_the_keras_classes_moved_to_vae_py_still_loads():
+    # Saved by aehelpers/vae_model.py (the module's old name); the registered names
+    # "aehelpers>VAE" and "aehelpers>Sampling" did not change.
+    import aehelpers.vae  # noqa: F401  (registers the classes, as ae.VAE does)
+
+    data = ROOT / "tests" / "data"
+    loaded = keras.models.load_model(data / "vae_saved_by_vae_model.keras", safe_mode=True)
+    x = np.random.default_rng(0).random((3, 16)).astype(np.float32)
+    expected = np.load(data / "vae_saved_by_vae_model_output.npy")
+    np.testing.assert_allclose(_numpy(loaded(x)), expected, rtol=1e-6, atol=1e-6)

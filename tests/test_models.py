@@ -137,7 +137,8 @@ def test_every_listed_activation_is_known_to_keras():
         ({"activation": "rleu"}, ValueError, "unknown activation 'rleu'"),
         ({"code_activation": "sigmoidal"}, ValueError, "code_activation"),
         ({"output_activation": 3}, TypeError, "output_activation"),
-        ({"name": ""}, TypeError, "name"),
+        ({"name": ""}, ValueError, "name"),
+        ({"name": 3}, TypeError, "name"),
     ],
 )
 def test_dense_rejects_impossible_settings(kwargs, error, words):

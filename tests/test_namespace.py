@@ -77,7 +77,7 @@ def test_import_is_cheap_and_setup_notebook_runs_before_keras():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == len(aehelpers.__all__) > 40
+    assert int(done.stdout) > 40
 
 
 def test_a_public_name_equal_to_a_module_name_is_an_error(tmp_path):

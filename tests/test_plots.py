@@ -72,7 +72,7 @@ def test_3d_cloud_side_by_side_uses_two_scenes():
         ({"points": np.zeros((10, 2))}, ValueError, "shape \\(n, 3\\)"),
         ({"points": np.zeros(10)}, ValueError, "dimensions"),
         ({"points": [[0, 0, np.nan]] * 3}, ValueError, "NaN"),
-        ({"points": np.array([["a", "b", "c"]])}, TypeError, "numeric"),
+        ({"points": np.array([["a", "b", "c"]])}, TypeError, "numbers"),
         ({"reconstruction": np.zeros((9, 3))}, ValueError, "shape of points"),
         ({"values": np.zeros(3)}, ValueError, "one number per point"),
         ({"connect": True}, ValueError, "need a reconstruction"),
@@ -135,12 +135,13 @@ def test_codes_coloured_by_value_get_a_colorbar_and_subsample():
     [
         ((np.zeros((5, 1)),), {}, ValueError, "at least 2 dimensions"),
         ((np.zeros(5),), {}, ValueError, "dimensions"),
-        ((np.zeros((5, 2)), np.zeros(4)), {}, ValueError, "one label per item"),
+        ((np.zeros((5, 2)), np.zeros(4)), {}, ValueError, "one class number per item"),
         ((np.zeros((5, 2)), np.zeros(5, int)), {"values": np.zeros(5)}, ValueError, "not both"),
         ((np.zeros((5, 2)),), {"values": np.zeros(3)}, ValueError, "one number per code"),
-        ((np.zeros((5, 2)), np.full(5, 4)), {"class_names": ["a", "b"]}, ValueError, "0 to 1"),
+        ((np.zeros((5, 2)), np.full(5, 4)), {"class_names": ["a", "b"]}, ValueError,
+         "labels go up to 4"),
         ((np.zeros((5, 2)),), {"class_names": ["a"]}, ValueError, "needs labels"),
-        ((np.zeros((5, 2)), np.zeros(5, int)), {"class_names": "ab"}, TypeError, "strings"),
+        ((np.zeros((5, 2)), np.zeros(5, int)), {"class_names": "ab"}, TypeError, "list of names"),
         ((np.zeros((5, 2)),), {"max_points": 0}, ValueError, "max_points"),
     ],
 )
@@ -172,10 +173,10 @@ def test_images_with_class_names_and_channel_axis():
 @pytest.mark.parametrize(
     ("images", "kwargs", "error", "words"),
     [
-        (np.zeros((3, 27, 27)), {}, ValueError, "shape \\(28, 28\\)"),
+        (np.zeros((3, 27, 27)), {}, ValueError, "image_shape=\\(28, 28\\)"),
         (np.zeros(784), {}, ValueError, "dimensions"),
-        (np.zeros((3, 784)), {"image_shape": (28,)}, ValueError, "image_shape"),
-        (np.zeros((3, 784)), {"labels": [1, 2]}, ValueError, "one label per item"),
+        (np.zeros((3, 784)), {"image_shape": (28,)}, TypeError, "image_shape"),
+        (np.zeros((3, 784)), {"labels": [1, 2]}, ValueError, "one class number per item"),
         (np.zeros((300, 784)), {}, ValueError, "max_images"),
         (np.zeros((3, 784)), {"n_cols": 0}, ValueError, "n_cols"),
         (np.zeros((0, 784)), {}, ValueError, "empty"),
@@ -221,11 +222,11 @@ def test_reconstructions_compare_several_models_in_bands():
     ("recon", "kwargs", "error", "words"),
     [
         (np.zeros((11, 28, 28)), {}, ValueError, "must match originals"),
-        (np.zeros((12, 28, 27)), {}, ValueError, "reconstructions must be images"),
+        (np.zeros((12, 28, 27)), {}, ValueError, "does not match image_shape"),
         ({}, {}, ValueError, "at least one entry"),
         ({"a": np.zeros((12, 5))}, {}, ValueError, "reconstructions\\['a'\\]"),
         (np.zeros((12, 784)), {"n": 0}, ValueError, "n must be"),
-        (np.zeros((12, 784)), {"labels": np.zeros(3)}, ValueError, "one label per item"),
+        (np.zeros((12, 784)), {"labels": np.zeros(3)}, ValueError, "one class number per item"),
         (np.full((12, 784), np.inf), {}, ValueError, "NaN or infinite"),
     ],
 )

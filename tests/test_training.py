@@ -1,4 +1,5 @@
-"""Tests for aehelpers.training: Recipe checks, the optimizer and its schedule, compile."""
+"""Tests for aehelpers.training: Recipe checks, the optimizer and its schedule, compile, and
+the warning when fit disagrees with the schedule."""
 
 import dataclasses
 
@@ -47,14 +48,15 @@ def test_recipe_is_frozen():
     ("field", "value", "error"),
     [
         ("batch_size", 0, ValueError),
-        ("batch_size", 32.0, ValueError),
-        ("batch_size", True, ValueError),
+        ("batch_size", 32.0, TypeError),
+        ("batch_size", True, TypeError),
         ("steps_per_execution", -1, ValueError),
         ("learning_rate", 0, ValueError),
         ("learning_rate", -1e-3, ValueError),
         ("learning_rate", float("nan"), ValueError),
-        ("learning_rate", "0.001", ValueError),
+        ("learning_rate", "0.001", TypeError),
         ("schedule", "linear", ValueError),
+        ("schedule", 1, TypeError),
         ("jit_compile", 1, TypeError),
     ],
 )
@@ -102,9 +104,10 @@ def test_cosine_needs_epochs_and_n_train(missing):
         ae.make_optimizer(recipe=ae.Recipe(schedule="cosine"), **kwargs)
 
 
-@pytest.mark.parametrize("bad", [0, -2, 2.5, True, "10"])
-def test_make_optimizer_rejects_bad_epochs_even_for_a_constant_rate(bad):
-    with pytest.raises(ValueError, match="epochs"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (2.5, TypeError),
+                                        (True, TypeError), ("10", TypeError)])
+def test_make_optimizer_rejects_bad_epochs_even_for_a_constant_rate(bad, error):
+    with pytest.raises(error, match="epochs"):
         ae.make_optimizer(recipe=ae.REFERENCE_RECIPE, epochs=bad, n_train=100)
 
 
@@ -183,3 +186,64 @@ def test_compile_rejects_what_is_not_a_keras_model():
 def test_compile_rejects_a_cosine_recipe_without_run_length():
     with pytest.raises(ValueError, match="epochs"):
         ae.compile_autoencoder(_tiny_model(), recipe=ae.FAST_RECIPE.__class__(schedule="cosine"))
+
+
+# --------------------------------------------------------------------------- the recipe said once
+
+
+def _fit_warnings(model, x, *, epochs, batch_size):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(ae.batches(x, batch_size=batch_size), epochs=epochs, verbose=0)
+    return [str(w.message) for w in caught if issubclass(w.category, ae.ScheduleWarning)]
+
+
+def _small_model():
+    return ae.build_dense_autoencoder(input_shape=(8,), code_size=2).autoencoder
+
+
+def test_fit_that_matches_the_schedule_gives_no_warning():
+    x = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+    model = ae.compile_autoencoder(_small_model(), epochs=2, n_train=len(x))
+    assert _fit_warnings(model, x, epochs=2, batch_size=ae.FAST_RECIPE.batch_size) == []
+    assert model.fit(ae.batches(x, recipe=ae.FAST_RECIPE), epochs=0, verbose=0) is not None
+
+
+def test_more_epochs_or_smaller_batches_than_planned_warn_that_the_rate_reaches_zero_early():
+    x = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+    model = ae.compile_autoencoder(_small_model(), epochs=2, n_train=len(x))
+    (message,) = _fit_warnings(model, x, epochs=4, batch_size=ae.FAST_RECIPE.batch_size)
+    assert "reach zero after epoch 2 of 4" in message and "last 2 epochs" in message
+    model = ae.compile_autoencoder(_small_model(), epochs=2, n_train=len(x))
+    (message,) = _fit_warnings(model, x, epochs=2, batch_size=16)  # 4 batches, not 2
+    assert "reach zero after epoch 1 of 2" in message and "batches of 32" in message
+
+
+def test_fewer_epochs_or_bigger_batches_than_planned_warn_that_the_rate_never_decays():
+    x = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+    model = ae.compile_autoencoder(_small_model(), epochs=4, n_train=len(x))
+    (message,) = _fit_warnings(model, x, epochs=2, batch_size=ae.FAST_RECIPE.batch_size)
+    assert "still be 50% of its starting value" in message and "never decays" in message
+    model = ae.compile_autoencoder(_small_model(), epochs=2, n_train=len(x))
+    (message,) = _fit_warnings(model, x, epochs=2, batch_size=64)
+    assert "never decays" in message
+
+
+def test_a_second_fit_after_the_schedule_ended_warns_that_nothing_will_change():
+    x = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+    model = ae.compile_autoencoder(_small_model(), epochs=1, n_train=len(x))
+    assert _fit_warnings(model, x, epochs=1, batch_size=32) == []
+    (message,) = _fit_warnings(model, x, epochs=1, batch_size=32)
+    assert "already zero" in message
+
+
+def test_batches_take_the_batch_size_from_the_recipe_and_reject_a_different_one():
+    x = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+    assert ae.batches(x, recipe=ae.SHALLOW_RECIPE).batch_size == ae.SHALLOW_RECIPE.batch_size
+    assert ae.batches(x, recipe=ae.SHALLOW_RECIPE, batch_size=16).batch_size == 16
+    with pytest.raises(ValueError, match="differs from the recipe"):
+        ae.batches(x, recipe=ae.SHALLOW_RECIPE, batch_size=32)
+    with pytest.raises(TypeError, match="recipe"):
+        ae.batches(x, recipe="fast")

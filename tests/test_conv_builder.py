@@ -112,7 +112,8 @@ def test_save_and_reload_with_safe_mode_gives_the_same_outputs(tmp_path):
         ({"downsampling": "avg"}, ValueError, "downsampling"),
         ({"activation": "rleu"}, ValueError, "activation"),
         ({"output_activation": 5}, TypeError, "output_activation"),
-        ({"name": ""}, TypeError, "name"),
+        ({"name": ""}, ValueError, "name"),
+        ({"name": 3}, TypeError, "name"),
     ],
 )
 def test_rejects_impossible_settings(kwargs, error, words):

@@ -4,16 +4,19 @@ Keras 3 native: a ``Sampling`` layer draws the code, and the ``VAE`` model compu
 two loss terms in its own ``train_step``/``test_step`` and reports them separately
 (``reconstruction_loss`` and ``kl_loss``, plus their sum ``loss``). No ``tf_keras``, no
 ``Lambda`` layer, no symbolic ``add_loss``. Both classes are registered with Keras, so a
-trained VAE saves to a ``.keras`` file and loads back with ``safe_mode=True``.
+trained VAE saves to a ``.keras`` file and loads back with ``safe_mode=True``. Their
+registered names are ``aehelpers>VAE`` and ``aehelpers>Sampling``, the same as when this
+module was called ``vae_model.py``: a file saved then loads once this module is imported
+(``ae.VAE`` does it); Keras imports it by itself for files saved since.
 
-This module imports Keras (and so TensorFlow); :func:`aehelpers.build_vae` checks its
-options first and imports it afterwards.
+This module imports Keras (and so TensorFlow); :func:`aehelpers.build_vae` (in
+``models.py``) checks its options first and imports it afterwards.
 """
 
 import keras
 from keras import ops
 
-__all__ = ["VAE", "Sampling"]
+__all__ = ["VAE", "Sampling", "reconstruction_loss", "kl_divergence"]
 
 
 @keras.saving.register_keras_serializable(package="aehelpers")
