@@ -175,7 +175,8 @@ def check_shuffled_pixels_prediction(prediction, x_train, x_test):
     why = ("A Dense layer gives every pixel its own weights and never uses which pixels are "
            "neighbours, so shuffling the pixels (the same way in every image) only renames "
            "its inputs and outputs: it can learn the same model with its weights reordered. "
-           "A convolution, which looks at neighbouring pixels, would lose its advantage.")
+           "A convolution relies on which pixels are neighbours, so shuffling would take "
+           "away what it uses.")
     if choice == shown:
         return passed(f"{numbers}: {shown}. {why}")
     return not_yet(check, "prediction",
