@@ -66,6 +66,17 @@ def _label_text(label, class_names):
 # --------------------------------------------------------------------------- 3D cloud
 
 
+def _values(func, values, n, *, per):
+    """Return values as one finite number per item (or None), or raise naming func."""
+    if values is None:
+        return None
+    values = check_array(func, "values", values, ndim=1)
+    if len(values) != n:
+        raise ValueError(f"{func}(): values must have one number per {per} ({n}), "
+                         f"got {len(values)}")
+    return values
+
+
 def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, max_lines=300,
                   side_by_side=False, title=None, names=("original", "reconstruction"),
                   marker_size=2.5, colorscale="Viridis"):
@@ -95,11 +106,7 @@ def plot_3d_cloud(points, *, reconstruction=None, values=None, connect=False, ma
             )
     elif connect or side_by_side:
         raise ValueError(f"{func}(): connect and side_by_side need a reconstruction")
-    if values is not None:
-        values = check_array(func, "values", values, ndim=1)
-        if len(values) != n:
-            raise ValueError(f"{func}(): values must have one number per point ({n}), "
-                             f"got {len(values)}")
+    values = _values(func, values, n, per="point")
     max_lines = check_positive_int(func, "max_lines", max_lines)
     check_title(func, title)
     if isinstance(names, str) or len(names) != 2 or not all(isinstance(s, str) for s in names):
@@ -181,11 +188,7 @@ def plot_codes(codes, labels=None, *, values=None, class_names=None, title=None,
         raise ValueError(f"{func}(): give labels or values, not both")
     labels = _labels(func, labels, n)
     class_names = _class_names(func, class_names, labels)
-    if values is not None:
-        values = check_array(func, "values", values, ndim=1)
-        if len(values) != n:
-            raise ValueError(f"{func}(): values must have one number per code ({n}), "
-                             f"got {len(values)}")
+    values = _values(func, values, n, per="code")
     max_points = check_positive_int(func, "max_points", max_points)
     check_title(func, title)
 
