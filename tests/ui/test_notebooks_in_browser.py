@@ -31,6 +31,8 @@ REQUIRED_VIEWS = {
             "aehelpers-live-training"],
     "03_": ["aehelpers-reconstruction-browser", "aehelpers-latent-explorer",
             "aehelpers-live-training"],
+    "05_": ["aehelpers-denoising"],
+    "09_": ["aehelpers-feature-view"],
 }
 
 # Console errors that are known to be harmless, each with the reason. Anything else fails:
