@@ -28,7 +28,7 @@ class TopK(keras.layers.Layer):
     """Keep each example's k largest values (made non-negative by a ReLU), zero the rest.
 
     Notebook 09. With k of the ``width`` units kept, at most k code units are non-zero for
-    each input (exactly k when the k largest values are positive, as in a trained model).
+    each input (exactly k when its k largest values are all above 0).
     """
 
     def __init__(self, k, **kwargs):
