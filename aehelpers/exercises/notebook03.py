@@ -21,10 +21,11 @@ IMAGE_SHAPE = (28, 28)
 
 # The shuffled-pixels experiment: a shallow dense autoencoder trained briefly twice, once on
 # the images and once on the same images with their pixels shuffled by one fixed permutation.
-# Its test error ratio (shuffled / original) stays within 1 +- SAME_WITHIN for every seed
-# and mode measured (tests/test_exercises_03_04.py pins that).
+# Its test error ratio (shuffled / original) varies from run to run by up to about 3%
+# (seeds 0-4, quick mode); within 1 +- SAME_WITHIN counts as "the same"
+# (tests/test_exercises_03_04.py pins the spread).
 SHUFFLE_TRAIN, SHUFFLE_TEST, SHUFFLE_EPOCHS = 3_000, 1_000, 2
-SAME_WITHIN = 0.05
+SAME_WITHIN = 0.10
 CHOICES = ("better", "the same", "worse")
 
 # A model "learned" when one short epoch lowers its error below this share of the start.
