@@ -1,0 +1,130 @@
+"""What notebooks 01 and 02 say about their models holds for the code in their cells.
+
+The models are built from the notebooks' own cells (read with nbformat and run), so a change
+to a notebook's model code that makes its text wrong fails here.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import aehelpers as ae
+from aehelpers.exercises._inspect import activation_name, layers
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _cells(name):
+    return [c for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells]
+
+
+def _code_cell(name, marker):
+    """The source of the one code cell of notebook ``name`` that contains ``marker``."""
+    found = [c.source for c in _cells(name) if c.cell_type == "code" and marker in c.source]
+    assert len(found) == 1, f"{name}: {len(found)} code cells contain {marker!r}"
+    return found[0]
+
+
+def _run_assignments(source, names, namespace):
+    """Run the top-level statements of ``source`` that assign one of ``names``."""
+    tree = ast.parse(source)
+    keep = [node for node in tree.body if isinstance(node, ast.Assign)
+            and any(getattr(t, "id", None) in names for t in node.targets)]
+    assert {t.id for node in keep for t in node.targets} >= set(names), names
+    exec(compile(ast.Module(keep, type_ignores=[]), "<notebook cell>", "exec"), namespace)
+    return namespace
+
+
+def _describe(model):
+    """Layer by layer: type, units, activation and output shape (names left out)."""
+    rows = []
+    for layer in layers(model):
+        rows.append((type(layer).__name__, getattr(layer, "units", None),
+                     activation_name(layer), tuple(layer.output.shape[1:])))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def notebook02_models():
+    import keras
+
+    params = _code_cell("02_mnist_autoencoder.ipynb", "CODE_SIZE =")
+    code_size = int(re.search(r"^CODE_SIZE = (\d+)", params, re.M).group(1))
+    source = _code_cell("02_mnist_autoencoder.ipynb", "decoder = keras.Model(")
+    source = source.replace("autoencoder.summary()", "")
+    namespace = {"keras": keras, "CODE_SIZE": code_size}
+    exec(source, namespace)
+    return code_size, namespace
+
+
+def test_notebook02_model_is_the_one_the_builder_builds(notebook02_models):
+    code_size, cell = notebook02_models
+    built = ae.build_dense_autoencoder(input_shape=(28, 28), code_size=code_size)
+    for part in ("encoder", "decoder", "autoencoder"):
+        mine, theirs = cell[part], getattr(built, part)
+        assert _describe(mine) == _describe(theirs), part
+        assert tuple(mine.inputs[0].shape[1:]) == tuple(theirs.inputs[0].shape[1:]), part
+        assert mine.count_params() == theirs.count_params(), part
+
+
+def test_notebook02_model_is_784_32_784_relu_code_sigmoid_output(notebook02_models):
+    code_size, cell = notebook02_models
+    assert code_size == 32
+    assert _describe(cell["autoencoder"]) == [
+        ("Flatten", None, None, (784,)),
+        ("Dense", 32, "relu", (32,)),
+        ("Dense", 784, "sigmoid", (784,)),
+        ("Reshape", None, None, (28, 28)),
+    ]
+
+
+def test_notebook02_three_models_share_their_weights(notebook02_models):
+    _, cell = notebook02_models
+    shared = {id(w) for w in cell["autoencoder"].weights}
+    assert {id(w) for w in cell["encoder"].weights} <= shared
+    assert {id(w) for w in cell["decoder"].weights} <= shared
+
+
+def test_notebook02_printed_compression_matches_the_model(notebook02_models):
+    code_size, cell = notebook02_models
+    # "a compression ratio of 784 / 32" and the decoder's weights printed in the notebook
+    assert cell["encoder"].output.shape[1] == code_size
+    assert cell["decoder"].count_params() == code_size * 784 + 784
+
+
+def test_notebook01_weight_counts_in_the_text():
+    import keras
+
+    linear = _run_assignments(_code_cell("01_3d_to_2d.ipynb", "name=\"linear_autoencoder\""),
+                              {"encoder", "decoder", "autoencoder"}, {"keras": keras})
+    deep = _run_assignments(_code_cell("01_3d_to_2d.ipynb", "nonlinear_autoencoder"),
+                            {"deep_encoder", "deep_decoder", "deep_autoencoder"},
+                            {"keras": keras})
+    text = "\n".join(c.source for c in _cells("01_3d_to_2d.ipynb") if c.cell_type == "markdown")
+    # "Seventeen weights in all" and "many more weights (389 against 17)"
+    assert linear["autoencoder"].count_params() == 17
+    assert deep["deep_autoencoder"].count_params() == 389
+    assert "Seventeen weights" in text and "389 against 17" in text
+    # "no activation function: it is linear"; the nonlinear one has tanh hidden layers
+    assert {activation_name(layer) for layer in layers(linear["autoencoder"])} == {"linear"}
+    assert [activation_name(layer) for layer in layers(deep["deep_autoencoder"])] == [
+        "tanh", "linear", "tanh", "linear"]
+
+
+def test_notebook01_the_exercise_model_matches_the_notebooks_nonlinear_one():
+    # check_flat_sheet_prediction trains "the notebook's nonlinear autoencoder"
+    import keras
+
+    from aehelpers.exercises import notebook01
+
+    deep = _run_assignments(_code_cell("01_3d_to_2d.ipynb", "nonlinear_autoencoder"),
+                            {"deep_encoder", "deep_decoder", "deep_autoencoder"},
+                            {"keras": keras})
+    assert _describe(notebook01._nonlinear_2d()) == _describe(deep["deep_autoencoder"])
+    recipe = _code_cell("01_3d_to_2d.ipynb", "RECIPE = ae.Recipe(")
+    assert "batch_size=128, learning_rate=0.02, schedule=\"cosine\"" in recipe
+    assert re.search(rf"^EPOCHS = {notebook01.EPOCHS}$",
+                     _code_cell("01_3d_to_2d.ipynb", "EPOCHS ="), re.M)
