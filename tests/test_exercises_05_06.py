@@ -205,3 +205,130 @@ def test_wrong_kl_terms_get_their_hint(answer, words, capsys):
     assert ae.check_kl_term(answer) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet") and words in out, out
+
+
+# ---- 06, exercise 1: predict the reconstruction term of a collapsed decoder -----------------
+
+class _EvaluatedVAE:
+    """Stands in for a trained VAE: its evaluate() reports fixed terms (nats per image)."""
+
+    encoder = None
+
+    def __init__(self, reconstruction, kl):
+        self.terms = {"reconstruction_loss": reconstruction, "kl_loss": kl, "loss": 0.0}
+
+    def evaluate(self, *args, **kwargs):
+        return dict(self.terms)
+
+
+def _bce(images, p):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return float(np.mean(np.sum(-(images * np.log(p) + (1 - images) * np.log(1 - p)),
+                                axis=(1, 2))))
+
+
+def test_the_collapse_numbers_are_the_cross_entropies_of_the_mean_image_and_of_one_half():
+    images = _fashion(30)
+    collapsed = _bce(images, np.broadcast_to(images.mean(0), images.shape))
+    untrained = _bce(images, np.full(images.shape, 0.5))
+    assert collapsed < untrained  # the mean image knows where the background is
+    # A VAE a little better than the mean image: the truth is "b", and "b" passes.
+    vae = _EvaluatedVAE(collapsed - 20, 5.0)
+    out = []
+    for choice in ("b", "(B) ", "a", "c"):
+        ok = ae.check_collapse_prediction(choice, vae=vae, images=images, train_images=images)
+        out.append(ok)
+    assert out == [True, True, False, False]
+    # A VAE worse than the mean image: now "c" is the truth.
+    assert ae.check_collapse_prediction("c", vae=_EvaluatedVAE(collapsed + 20, 5.0),
+                                        images=images, train_images=images) is True
+
+
+def test_the_collapse_check_prints_the_measured_terms(capsys):
+    images = _fashion(30)
+    untrained = _bce(images, np.full(images.shape, 0.5))
+    ae.check_collapse_prediction("b", vae=_EvaluatedVAE(12.0, 3.0), images=images,
+                                 train_images=images)
+    out = capsys.readouterr().out
+    assert out.startswith("Correct") and f"all pixels 0.5 {untrained:.1f} nats" in out, out
+    assert "the trained VAE 12.0 (plus a KL term of 3.0)" in out, out
+
+
+@pytest.mark.parametrize(
+    ("prediction", "words"),
+    [(None, "still None"), ("d", "not one of the choices"), (2, "not one of the choices"),
+     ("a", "Is 0.5 the best single guess"), ("c", "same image to a 1 and to an 8")],
+)
+def test_wrong_collapse_predictions_get_their_hint(prediction, words, capsys):
+    images = _fashion(30)
+    assert ae.check_collapse_prediction(prediction, vae=_EvaluatedVAE(12.0, 3.0), images=images,
+                                        train_images=images) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
+
+
+def test_the_collapse_check_rejects_images_that_are_not_pixels():
+    with pytest.raises(ValueError, match="check_collapse_prediction.*train_images"):
+        ae.check_collapse_prediction("b", vae=_EvaluatedVAE(1.0, 1.0), images=_fashion(20),
+                                     train_images=2 * _fashion(20))
+
+
+# ---- 06, exercise 3: a better VAE --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("mine", "words", "ok"),
+    [((100.0, 5.0), "15.0 nats better", True),
+     ((110.0, 5.0), "at least 10 nats below", False),
+     ((80.0, 40.0), "at least 10 nats below", False),  # a smaller reconstruction, a larger KL
+     ((float("nan"), 5.0), "not finite", False)],
+)
+def test_the_better_vae_check_compares_reconstruction_plus_kl(mine, words, ok, capsys):
+    baseline = _EvaluatedVAE(110.0, 10.0)  # 120 nats
+    assert ae.check_better_vae(_EvaluatedVAE(*mine), baseline=baseline, images=_fashion(20)) is ok
+    out = capsys.readouterr().out
+    assert out.startswith("Correct" if ok else "Not yet") and words in out, out
+
+
+class _Broken(_EvaluatedVAE):
+    def evaluate(self, *args, **kwargs):
+        raise RuntimeError("You must call `compile()` before using the model.")
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [(None, "still None"), (42, "expected a trained VAE"),
+     (_Broken(1.0, 1.0), "could not evaluate the model: You must call `compile()`")],
+)
+def test_wrong_better_vaes_get_their_hint(answer, words, capsys):
+    assert ae.check_better_vae(answer, baseline=_EvaluatedVAE(110.0, 10.0),
+                               images=_fashion(20)) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and words in out, out
+
+
+@pytest.mark.parametrize(("margin", "error"), [(-1, ValueError), ("10", TypeError),
+                                               (float("nan"), ValueError)])
+def test_the_better_vae_check_rejects_a_bad_margin(margin, error):
+    with pytest.raises(error, match="check_better_vae.*margin"):
+        ae.check_better_vae(None, baseline=None, images=_fashion(20), margin=margin)
+
+
+def test_a_smaller_kl_weight_does_not_count_as_a_better_vae(capsys):
+    """Same weights, beta 0.01 against beta 1: the check scores both with the KL at weight 1."""
+    import keras
+
+    one = ae.build_vae(input_shape=(28, 28), latent_dim=2, hidden_sizes=(16,), seed=0).vae
+    small_beta = ae.build_vae(input_shape=(28, 28), latent_dim=2, hidden_sizes=(16,), beta=0.01,
+                              seed=0).vae
+    images = _fashion(40)
+    for model in (one, small_beta):
+        model(images[:1])
+        model.compile(optimizer=keras.optimizers.Adam())
+    z_mean = one.encoder.get_layer("z_mean")
+    z_mean.bias.assign(np.full(2, 3.0, np.float32))  # codes far from the prior: a KL of ~9 nats
+    small_beta.set_weights(one.get_weights())
+    assert small_beta.evaluate(images, verbose=0, return_dict=True)["loss"] < one.evaluate(
+        images, verbose=0, return_dict=True)["loss"] - 5.0  # its own loss looks better...
+    assert ae.check_better_vae(small_beta, baseline=one, images=images, margin=5.0) is False
+    out = capsys.readouterr().out  # ... but not by the measure the check uses
+    assert "Not yet" in out and "at least 5 nats below" in out, out
