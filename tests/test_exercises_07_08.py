@@ -1,10 +1,11 @@
 """The exercise checks of notebooks 07 and 08: solutions pass, typical wrong answers get their hint.
 
-The checks of 07's exercises 1 and 3 and of 08's exercise 2 read a model the notebook
-trained, so their solutions' margins depend on the seed. They were measured with
-/tmp-free code that runs the notebooks' cells (seeds 0-4, quick and full mode); the
-smallest values seen are pinned in ``MEASURED`` below, and
-``test_the_measured_margins_clear_the_goals`` keeps the goals below them.
+The checks of 07's exercises 1 and 3 read the model that notebook 07 trained, so whether
+their solutions pass depends on the seed. They were measured by running notebook 07's cells
+with seeds 0-4 (and 42, the notebook's own) in quick mode; ``MEASURED_07_QUICK`` pins what
+was seen, and ``test_the_measured_margins_clear_the_goals`` keeps each goal clear of it.
+Full mode and notebook 08's margins (exercises 2 and 3 read its pretrained features) were
+not measured in the session that wrote these checks.
 """
 
 import numpy as np
@@ -23,6 +24,24 @@ def _fresh_hints():
 
 def _said(capsys):
     return capsys.readouterr().out
+
+
+# Seen over seeds 0, 2, 3, 4 and 42 in quick mode (seed 1's run predates the solution).
+MEASURED_07_QUICK = {
+    "easiest_digit": {1},            # the digit with the lowest median error, every seed
+    "blotted_gain_min": 0.029,       # exercise 3's solution: AUC on blotted minus the MSE's
+    "other_loss_max": 0.017,         # ... and the most any other kind lost against the MSE
+}
+
+
+def test_the_measured_margins_clear_the_goals():
+    import inspect
+
+    defaults = inspect.signature(ae.check_anomaly_score).parameters
+    gain, max_loss = defaults["gain"].default, defaults["max_loss"].default
+    assert MEASURED_07_QUICK["easiest_digit"] == {1}
+    assert MEASURED_07_QUICK["blotted_gain_min"] >= gain + 0.015
+    assert MEASURED_07_QUICK["other_loss_max"] <= max_loss - 0.01
 
 
 # ---- 07, exercise 1: which normal digit is easiest to rebuild ----

@@ -183,7 +183,7 @@ def check_threshold(threshold, *, validation_errors, test_errors, false_alarm_ra
 
 # ---- exercise 3: a better anomaly score ---------------------------------------------------------
 
-def check_anomaly_score(score, *, model, test_sets, kind="blotted", gain=0.02, max_loss=0.03):
+def check_anomaly_score(score, *, model, test_sets, kind="blotted", gain=0.01, max_loss=0.03):
     """Check a learner's ``score(images, reconstructions)``: one anomaly score per image.
 
     Used by exercise 3 of notebook 07. The check reconstructs every test set with
