@@ -171,8 +171,10 @@ def _s1(r):
 
 def _s2(r):
     lines = [
-        f"Data: {r['data']}. PCA-32 validation MSE (reconstructions clipped to [0, 1]): "
-        f"**{r['pca32_mse']:.5f}** "
+        f"Data: {r['data']}. PCA-32 validation MSE "
+        + ("(reconstructions clipped to [0, 1]): " if r.get("pca_clipped") else
+           "(raw reconstructions, not clipped: this run predates the clipped baseline): ")
+        + f"**{r['pca32_mse']:.5f}** "
         f"(fitted in {r['pca_fit_s']:.1f} s).",
         "",
         "| model | recipe | epochs | params | val MSE | MSE / PCA-32 | target | training wall "
