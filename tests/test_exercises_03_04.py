@@ -354,8 +354,8 @@ def test_03_shuffled_pixels_stay_the_same_over_five_seeds(quick, shared_data, mo
     (x_train, _), (x_test, _) = _fashion(monkeypatch, quick, 60_000, 12_000)
     ratios = [notebook03._shuffled_pixels_ratio(x_train, x_test, seed=s)[0] for s in range(5)]
     assert max(abs(r - 1) for r in ratios) <= SHUFFLE_WORST + 0.02, ratios
-    # The check's "the same" window leaves room for twice the spread seen.
-    assert 2 * (SHUFFLE_WORST + 0.02) <= notebook03.SAME_WITHIN
+    # The check's "the same" window leaves room for more than twice the spread seen.
+    assert 2 * SHUFFLE_WORST < notebook03.SAME_WITHIN
 
 
 @pytest.mark.slow
