@@ -319,7 +319,7 @@ def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, 
     model = namespace["my_small_code"]
     assert notebook02.check_small_code_beats_pca(model, x_test, pca_mse=pca32_mse) is True
     mse = float(re.search(r"your model ([\d.]+)", capsys.readouterr().out).group(1))
-    assert mse < 0.97 * pca32_mse, (mse, pca32_mse)  # a 3% margin (seed 42: 8%)
+    assert mse < 0.9 * pca32_mse, (mse, pca32_mse)  # a 10% margin
 
 
 @pytest.mark.slow
