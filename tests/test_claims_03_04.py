@@ -1,0 +1,121 @@
+"""Notebooks 03 and 04 say a builder makes the same model as their plain Keras code: prove it.
+
+The Keras code is taken from the notebooks' cells (and from an exercise's solution), so a
+change to a notebook that breaks its "same layers" sentence fails here.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import aehelpers as ae
+from aehelpers.exercises._inspect import layers
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def _cells(name):
+    return nbformat.read(NOTEBOOKS / name, as_version=4).cells
+
+
+def _run_cell(name, marker, **namespace):
+    """Run the one code cell of notebook `name` that contains `marker`; return its names."""
+    import keras
+
+    found = [cell.source for cell in _cells(name)
+             if cell.cell_type == "code" and marker in cell.source]
+    assert len(found) == 1, f"{name}: {len(found)} code cells contain {marker!r}"
+    source = "\n".join(line for line in found[0].splitlines()
+                       if not line.strip().endswith(".summary()"))
+    namespace = {"keras": keras, "ae": ae, **namespace}
+    exec(compile(source, f"{name}:{marker}", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def _solution(name, exercise):
+    """The python block of the solution of `### Exercise N` in notebook `name`."""
+    for cell in _cells(name):
+        if cell.cell_type == "markdown" and cell.source.startswith(f"### Exercise {exercise}:"):
+            return re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
+    raise AssertionError(f"{name} has no Exercise {exercise}")
+
+
+def _describe(model):
+    """One row per layer that computes something: type, sizes, activation, output shape."""
+    rows = []
+    for layer in layers(model):
+        config = layer.get_config()
+        rows.append((
+            type(layer).__name__,
+            config.get("units"), config.get("filters"),
+            tuple(config["kernel_size"]) if "kernel_size" in config else None,
+            tuple(config["strides"]) if "strides" in config else None,
+            config.get("padding"),
+            config.get("activation"),
+            config.get("use_bias"),
+            tuple(layer.output.shape[1:]),
+        ))
+    return rows
+
+
+def _assert_same_layers(mine, built):
+    a, b = _describe(mine), _describe(built)
+    assert len(a) == len(b), (a, b)
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        assert x == y, f"layer {k}: notebook {x} != builder {y}"
+    assert mine.count_params() == built.count_params()
+
+
+def test_03_deep_model_is_the_stacked_builder_with_a_linear_code():
+    cell = _run_cell("03_deep_fashion_autoencoder.ipynb", "deep = keras.Sequential", CODE_SIZE=32)
+    built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(256, 128),
+                                         code_activation=None)
+    _assert_same_layers(cell["deep"], built.autoencoder)
+    _assert_same_layers(cell["encoder"], built.encoder)
+    _assert_same_layers(cell["decoder"], built.decoder)
+
+
+def test_03_the_builder_default_code_is_relu_as_the_notebook_says():
+    built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(256, 128))
+    assert built.encoder.get_layer("code").get_config()["activation"] == "relu"
+
+
+def test_03_exercise_2_solution_is_the_builder_with_a_linear_16_code():
+    import keras
+
+    namespace = {"keras": keras}
+    exec(_solution("03_deep_fashion_autoencoder.ipynb", 2), namespace)  # noqa: S102
+    built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(512, 256, 128),
+                                         code_size=16, code_activation=None)
+    _assert_same_layers(namespace["my_autoencoder"], built.autoencoder)
+    relu_code = ae.build_stacked_autoencoder(input_shape=(28, 28),
+                                             hidden_sizes=(512, 256, 128), code_size=16)
+    with pytest.raises(AssertionError):  # the default (relu code) is not the same
+        _assert_same_layers(namespace["my_autoencoder"], relu_code.autoencoder)
+
+
+def test_04_first_conv_model_is_the_conv_builder():
+    cell = _run_cell("04_convolutional_autoencoder.ipynb", "conv = keras.Sequential",
+                     CODE_SIZE=32)
+    built = ae.build_conv_autoencoder(input_shape=(28, 28), code_size=32, filters=(32, 64))
+    _assert_same_layers(cell["conv"], built.autoencoder)
+    _assert_same_layers(cell["conv_encoder"], built.encoder)
+    _assert_same_layers(cell["conv_decoder"], built.decoder)
+
+
+def test_04_exercise_2_solution_is_not_the_pooling_builder_as_the_notebook_says():
+    import keras
+
+    namespace = {"keras": keras}
+    exec(_solution("04_convolutional_autoencoder.ipynb", 2), namespace)  # noqa: S102
+    mine = [row[0] for row in _describe(namespace["my_autoencoder"])]
+    built = ae.build_conv_autoencoder(input_shape=(28, 28), code_size=16, filters=(16, 32),
+                                      downsampling="pool")
+    theirs = [row[0] for row in _describe(built.autoencoder)]
+    # Both pool in the encoder ...
+    assert mine.count("MaxPooling2D") == theirs.count("MaxPooling2D") == 2
+    # ... but the builder's decoder uses stride-2 Conv2DTranspose, the solution UpSampling2D.
+    assert "UpSampling2D" in mine and "Conv2DTranspose" not in mine
+    assert "UpSampling2D" not in theirs and theirs.count("Conv2DTranspose") == 2
