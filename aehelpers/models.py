@@ -44,7 +44,7 @@ class Autoencoder(NamedTuple):
 def show_source(obj):
     """Print the source code of a builder (or any function or class) and return it as text.
 
-    Used in notebook 02 (and wherever a notebook builds a model with a builder), so the
+    Used from notebook 03 on, wherever a notebook builds a model with a builder, so the
     Keras code is always one call away. Rejects objects without Python source (e.g. a
     number or a built-in).
     """
@@ -113,7 +113,8 @@ def build_dense_autoencoder(
 ):
     """Build a fully connected autoencoder: input -> [hidden...] -> code -> [hidden...] -> input.
 
-    Taught in notebook 02 (784 -> 32 -> 784 on MNIST) and used in 03 as the shallow baseline.
+    Notebook 02 writes its 784 -> 32 -> 784 model in plain Keras (the same layers as this
+    builder makes); notebook 03 builds it here as the shallow baseline.
     ``input_shape`` may be flat, e.g. (784,), or an image shape, e.g. (28, 28): the encoder
     then flattens and the decoder reshapes back. ``hidden_sizes`` are the encoder's hidden
     layers from the input inwards; the decoder mirrors them. ``activation`` is used in the
@@ -262,7 +263,8 @@ def build_conv_autoencoder(
     ``code_size=None`` there is no dense layer: the code is the last feature map (e.g.
     7x7x64), useful for denoising, where the noise, not a tiny code, stops the model from
     copying its input.
-    Decoder: the mirror image, a dense layer back to the feature map, then one
+    Decoder: the mirror image, a dense layer back to the feature map (none when
+    ``code_size=None``), then one
     ``Conv2DTranspose`` (stride 2) per block, each doubling the size; the last of them has
     one filter per channel and ``output_activation`` (sigmoid for pixels in [0, 1]), and
     gives back the image. (With ``downsampling="pool"`` the decoder is the same: it does

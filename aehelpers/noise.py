@@ -67,8 +67,8 @@ def add_noise(images, *, kind="gaussian", level=0.3, seed=None):
 
     - ``kind="gaussian"`` adds ``level * N(0, 1)`` to every pixel: ``level`` is the noise's
       standard deviation (0.3 is strong noise for pixels in [0, 1]).
-    - ``kind="mask"`` sets each pixel to 0 with probability ``level`` (dropout-style masking:
-      0.5 hides half of the pixels).
+    - ``kind="mask"`` sets each pixel to 0 with probability ``level`` and leaves the others
+      as they are (unlike dropout, nothing is rescaled): 0.5 hides half of the pixels.
 
     ``level`` is one number, or an array with one number per image (per entry of the first
     axis), e.g. to train on a range of noise levels. ``seed``: None for fresh noise on every

@@ -56,7 +56,7 @@ def reconstruction_loss(images, reconstructions):
 
 
 def kl_divergence(z_mean, z_log_var):
-    """KL divergence of N(z_mean, exp(z_log_var)) from the prior N(0, I), averaged over images.
+    """KL(q(z|x) || p(z)) for q = N(z_mean, exp(z_log_var)) and p = N(0, I), averaged over images.
 
     Taught in notebook 06: ``-0.5 * sum(1 + log var - mean**2 - var)`` over the code's
     dimensions. It is never negative, and 0 only when every code is exactly N(0, 1).
@@ -74,7 +74,8 @@ class VAE(keras.Model):
     ``val_`` prefix on validation data). Train it on images alone:
     ``vae.compile(optimizer=...)`` then ``vae.fit(x_train, epochs=..., batch_size=...)``.
     Calling the model (or ``predict``) decodes the mean code ``z_mean``: the same image
-    gives the same reconstruction every time. The train and test steps use TensorFlow.
+    gives the same reconstruction every time. The training step uses TensorFlow's
+    GradientTape, so this class needs Keras' TensorFlow backend.
     """
 
     def __init__(self, encoder, decoder, *, beta=1.0, **kwargs):
