@@ -72,9 +72,9 @@ def check_frozen_weights(prediction, *, classifier):
         return passed(f"{trainable:,} weights learn ({table}). The convolutional layers keep "
                       "their pretrained values; the BatchNormalization layer learns a scale and "
                       "a shift per feature, and its moving mean and variance are running "
-                      "averages, updated in training but not by gradients. With 1,000 labels, "
-                      f"{trainable:,} numbers is a lot: that is why the frozen classifier can "
-                      "still overfit.")
+                      "averages, updated in training but not by gradients. That is still many "
+                      "numbers for a few hundred or a few thousand labels: the frozen "
+                      "classifier can overfit too.")
     mistakes = [
         (classifier.count_params(), "all",
          "that is every weight of the model, the frozen convolutional ones included.",
@@ -250,8 +250,8 @@ def check_few_labels(train, *, x_pool, y_pool, x_test, y_test, per_class=10, mar
     numbers_text = (f"with {per_class} labels per class ({len(y)} in all): yours "
                     f"{accuracy:.1%}, a logistic regression on pixels {baseline:.1%}")
     if accuracy < baseline + margin:
-        return not_yet(func, "no-gain", f"{numbers_text}; the goal is {margin:.0%} points more "
-                       "than the pixels' score.",
+        return not_yet(func, "no-gain", f"{numbers_text}; the goal is {100 * margin:.0f} "
+                       "points more than the pixels' score.",
                        ["What does the pool of unlabeled images give you that 100 labels do "
                         "not? The pretrained `features` are one answer.",
                         "Fit a simple classifier on what `features` outputs for the labeled "
