@@ -104,3 +104,26 @@ def test_a_vaes_parts_draw_mean_and_log_variance_as_one_bar_before_the_sampled_c
     assert colors == [COLORS["input"], COLORS["encoder"], COLORS["encoder"], COLORS["code"],
                       COLORS["decoder"], COLORS["decoder"]]
     assert any("Sampling" in label for label in _labels(fig))
+
+
+def test_a_layer_used_by_encoder_and_decoder_is_coloured_where_it_stands():
+    import keras
+
+    shared = keras.layers.Dense(8, name="shared")
+    inputs = keras.Input(shape=(8,))
+    code = keras.layers.Dense(4, name="code")(shared(inputs))
+    back = keras.layers.Dense(8, name="back")
+    model = keras.Model(inputs, shared(back(code)))
+    encoder = keras.Model(inputs, code)
+    decoder_input = keras.Input(shape=(4,))
+    decoder = keras.Model(decoder_input, shared(back(decoder_input)))
+
+    class Parts:  # like a VAE's parts: an encoder and a decoder, drawn one after the other
+        pass
+
+    parts = Parts()
+    parts.encoder, parts.decoder = encoder, decoder
+    assert model.count_params() == encoder.count_params() + back.count_params()
+    colors = [c for c, _ in _bars(ae.plot_architecture(parts))]
+    assert colors[-1] == COLORS["decoder"]
+    assert colors.index(COLORS["code"]) == 2

@@ -78,9 +78,11 @@ def _code_index(bars, code_layer_label):
     """Index of the code bar: the named layer, else the last encoder bar, else the narrowest."""
     if code_layer_label is not None:
         return code_layer_label
-    encoder_bars = [i for i, bar in enumerate(bars) if bar[2] == "encoder"]
-    if encoder_bars:
-        return encoder_bars[-1]
+    end = 1  # the encoder's bars come first: the code is the last of that run
+    while end < len(bars) and bars[end][2] == "encoder":
+        end += 1
+    if end > 1:
+        return end - 1
     widths = [bar[1] for bar in bars[1:-1]] or [bars[0][1]]
     return 1 + widths.index(min(widths)) if len(bars) > 2 else 0
 
@@ -136,15 +138,10 @@ def plot_architecture(model, *, code_layer=None, title=None):
                              f"its layers are {names}")
         code_at = found[0]
     code_at = _code_index(bars, code_at)
-    parts = []
-    for i, (_, _, part, _) in enumerate(bars):
-        if i == 0:
-            part = "input"
-        elif i == code_at:
-            part = "code"
-        elif part is None:
-            part = "encoder" if i < code_at else "decoder"
-        parts.append(part)
+    # By position: the bars before the code are the encoder's, those after it the decoder's
+    # (a layer that both use, like a sparse autoencoder's shared bias, counts where it is).
+    parts = ["input" if i == 0 else "code" if i == code_at else
+             "encoder" if i < code_at else "decoder" for i in range(len(bars))]
     return _draw(bars, parts, title=title)
 
 
