@@ -1,4 +1,4 @@
-"""Interactive views of an autoencoder, one file per view (notebooks 02-07).
+"""Interactive views of an autoencoder, one file per view (notebooks 02-09).
 
 - ``browser.py``: :func:`reconstruction_browser`, an image, its reconstruction, the error
   map and the loss (CSS class ``aehelpers-reconstruction-browser``);
@@ -9,7 +9,10 @@
 - ``live.py``: :class:`LiveTrainingView`, a Keras callback that redraws the loss curves
   and a few reconstructions in place while ``model.fit`` runs (``aehelpers-live-training``);
 - ``denoising.py``: :func:`denoising_widget`, noisy / denoised / clean images under a
-  noise-level slider (``aehelpers-denoising``).
+  noise-level slider (``aehelpers-denoising``);
+- ``features.py``: :func:`feature_view`, pick a sparse autoencoder's unit and see its
+  top-activating images, its activation histogram and the classes it fires for
+  (``aehelpers-feature-view``).
 
 Each returns ONE widget built on ``_view.InteractiveView`` (every view also has the CSS
 class ``aehelpers-view``), which works with ipywidgets 7.7 and 8, in JupyterLab, Colab and
