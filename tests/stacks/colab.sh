@@ -9,7 +9,11 @@
 #      front-end test (classic Notebook 6.5 in headless Chromium) in that environment.
 # Run from anywhere: bash tests/stacks/colab.sh (make test-colab). Needs the package
 # registries (first run) and Chromium (installed with apt-get when missing and root).
+# `colab.sh prepare` does steps 1-2 and installs the test tools only (CI starts it early, in
+# the background, while other tests run); `colab.sh test` then does the rest on that venv.
 set -euo pipefail
+phase=${1:-all}
+case "$phase" in all|prepare|test) ;; *) echo "usage: colab.sh [prepare|test]" >&2; exit 2;; esac
 cd "$(dirname "$0")/../.."
 
 STACKS=tests/stacks
@@ -41,6 +45,7 @@ if ! PYTHON313=$(find_python); then
     exit 1
 fi
 
+if [ "$phase" != test ]; then
 # --- 1. Colab's versions. A venv made by an earlier run is reused: what that run added on
 # top (the course, the test tools) is removed, changed versions are put back, and a changed
 # table is applied. The stamp says which Python it was made with.
@@ -82,6 +87,13 @@ echo "== the Colab cell: %pip ${install_args[*]}"
 "$PY" -m pip install -q -c "$work/constraints.txt" pytest nbval playwright \
     "widgetsnbextension==3.6.1"
 echo "== Colab's stack ready after $((SECONDS - started)) s"
+fi
+[ "$phase" = prepare ] && exit 0
+[ -f "$VENV/freeze-after.txt" ] || { echo "colab.sh: FAILED: run 'colab.sh prepare' first" >&2; exit 1; }
+if [ -z "${work:-}" ]; then
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+fi
 
 export COLAB_FREEZE_BEFORE="$VENV/freeze-before.txt" COLAB_FREEZE_AFTER="$VENV/freeze-after.txt"
 "$PY" -m pytest -q -p no:randomly $STACKS/check_colab_install.py
