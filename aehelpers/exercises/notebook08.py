@@ -14,7 +14,7 @@ import numpy as np
 from ._feedback import not_yet, passed
 from ._inspect import layers
 
-__all__ = ["check_frozen_weights", "check_linear_probe", "check_few_labels"]
+__all__ = ["check_frozen_weights", "check_linear_probe", "check_random_features"]
 
 
 def _keras_model(func, name, model):
@@ -183,78 +183,99 @@ def check_linear_probe(probe, *, features, x_test, y_test, frozen_accuracy=None,
                   f"only the frozen pretrained features (chance: 10%).{compare}")
 
 
-# ---- exercise 3: as few as 10 labels per class ------------------------------------------------
+# ---- exercise 3: how much of the probe's score is pretraining? --------------------------------
 
-def _pick(labels, per_class, seed):
-    rng = np.random.default_rng(seed)
-    return np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
-                           for c in np.unique(labels)])
+# The three predictions the exercise offers, and the accuracy range each one stands for.
+_BANDS = {"chance": (0.0, 0.2), "middle": (0.2, 0.6), "high": (0.6, 1.0)}
 
 
-def _pixel_baseline(x, y, x_test, y_test):
-    """Test accuracy of a logistic regression on raw pixels (the baseline to beat)."""
+def _band(accuracy):
+    return next(name for name, (low, high) in _BANDS.items() if low <= accuracy < high
+                or (high == 1.0 and accuracy == 1.0))
+
+
+def _probe_accuracy(probe, features, x_test, y_test):
+    correct = 0
+    for start, batch_features in _feature_batches(features, x_test):
+        correct += int(np.sum(np.asarray(probe.predict(batch_features))
+                              == y_test[start:start + len(batch_features)]))
+    return correct / len(y_test)
+
+
+def check_random_features(prediction, *, untrained, x_train, y_train, x_test, y_test,
+                          features=None, probe=None):
+    """Check a prediction of how well a linear probe does on untrained (random) features.
+
+    Used by exercise 3 of notebook 08. ``prediction`` is one of "chance" (under 20% test
+    accuracy), "middle" (20% to 60%) or "high" (60% or more). The check runs the experiment:
+    it fits a logistic regression on the flattened outputs of ``untrained`` (a fresh copy of
+    the notebook's ``features``, random weights) for the labeled images, measures it on the
+    test images, and compares the measured range with the prediction. With ``features`` and
+    ``probe`` (exercise 2's probe on the pretrained features) it also prints how far the
+    pretrained probe is from the random one. Rejects an ``untrained`` that is not a Keras
+    model, or that holds the same weights as ``features``, and images without one label each.
+    """
+    func = "check_random_features"
+    untrained = _keras_model(func, "untrained", untrained)
+    x_train, y_train = _labeled_images(func, x_train, y_train, what="x_train and y_train")
+    x_test, y_test = _labeled_images(func, x_test, y_test, what="x_test and y_test")
+    if features is not None:
+        features = _keras_model(func, "features", features)
+        same = [np.array_equal(a, b) for a, b in zip(untrained.get_weights(),
+                                                      features.get_weights(), strict=False)]
+        if same and all(same):
+            raise ValueError(f"{func}(): untrained must be a fresh copy with random weights "
+                             "(e.g. make_features()), not the pretrained features")
+    if prediction is None:
+        return not_yet(func, "none", 'the prediction is still None: write "chance", "middle" '
+                                     'or "high".')
+    choice = prediction.strip().lower() if isinstance(prediction, str) else None
+    if choice not in _BANDS:
+        return not_yet(func, "choice", f'{prediction!r} is not one of "chance", "middle" or '
+                                       '"high".')
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(max_iter=1000).fit(x.reshape(len(x), -1), y)
-    return float(np.mean(model.predict(x_test.reshape(len(x_test), -1)) == y_test))
-
-
-def check_few_labels(train, *, x_pool, y_pool, x_test, y_test, per_class=10, margin=0.03,
-                     seed=0):
-    """Check a learner's ``train(images, labels)`` that must do well with very few labels.
-
-    Used by exercise 3 of notebook 08. The check draws ``per_class`` labeled images of each
-    class from the pool (with ``seed``), calls ``train`` on them, and measures the returned
-    classifier on the test images: a function ``images -> classes`` or an object with
-    ``predict(images)`` (class numbers, or one row of class scores per image). It passes when
-    the accuracy beats a logistic regression on raw pixels, fitted on the same labeled
-    images, by at least ``margin``. Rejects pools and test sets without one label per image
-    and a ``per_class`` or ``margin`` out of range.
-    """
-    func = "check_few_labels"
-    x_pool, y_pool = _labeled_images(func, x_pool, y_pool, what="x_pool and y_pool")
-    x_test, y_test = _labeled_images(func, x_test, y_test, what="x_test and y_test")
-    if (isinstance(per_class, bool) or not isinstance(per_class, numbers.Integral)
-            or not 1 <= per_class <= 1000):
-        raise ValueError(f"{func}(): per_class must be a whole number from 1 to 1000, got "
-                         f"{per_class!r}")
-    if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not 0 <= margin < 1:
-        raise ValueError(f"{func}(): margin must be a number in [0, 1), got {margin!r}")
-    if train is None:
-        return not_yet(func, "none", "the answer is still None: write a function "
-                                     "train(images, labels) that returns a classifier.")
-    if not callable(train):
-        return not_yet(func, "type", f"expected a function train(images, labels), got "
-                                     f"{type(train).__name__}.")
-    labeled = _pick(y_pool, per_class, seed)
-    x, y = x_pool[labeled], y_pool[labeled]
-    try:
-        classifier = train(x.copy(), y.copy())
-        predict = classifier if not hasattr(classifier, "predict") else classifier.predict
-        predicted = []
-        for start in range(0, len(x_test), 1000):
-            out = np.asarray(predict(x_test[start:start + 1000]))
-            predicted.append(out.argmax(axis=1) if out.ndim == 2 else out)
-        predicted = np.concatenate(predicted)
-    except Exception as err:  # the learner's code failed: say how, do not raise
-        return not_yet(func, "raised", f"training or predicting raised {type(err).__name__}: "
-                                       f"{str(err)[:200]}",
-                       ["train(images, labels) gets 28 x 28 images; it must return a "
-                        "function of images, or an object whose predict takes images "
-                        "(not features)."])
-    if predicted.shape != y_test.shape:
-        return not_yet(func, "shape", f"expected one class per test image, got shape "
-                                      f"{predicted.shape} for {len(y_test)} images.")
-    accuracy = float(np.mean(predicted == y_test))
-    baseline = _pixel_baseline(x, y, x_test, y_test)
-    numbers_text = (f"with {per_class} labels per class ({len(y)} in all): yours "
-                    f"{accuracy:.1%}, a logistic regression on pixels {baseline:.1%}")
-    if accuracy < baseline + margin:
-        return not_yet(func, "no-gain", f"{numbers_text}; the goal is {100 * margin:.0f} "
-                       "points more than the pixels' score.",
-                       ["What does the pool of unlabeled images give you that 100 labels do "
-                        "not? The pretrained `features` are one answer.",
-                        "Fit a simple classifier on what `features` outputs for the labeled "
-                        "images, and return a function that does the same to new images."])
-    return passed(f"{numbers_text}. The unlabeled pool paid off at this label budget, by "
-                  f"{100 * (accuracy - baseline):.1f} points.")
+    random_probe = LogisticRegression(max_iter=1000).fit(
+        np.asarray(untrained.predict(x_train, verbose=0)).reshape(len(x_train), -1), y_train)
+    accuracy = _probe_accuracy(random_probe, untrained, x_test, y_test)
+    measured = _band(accuracy)
+    if choice != measured:
+        hints = {
+            "chance": ["Random weights do not mean random outputs: each 3 x 3 filter of the "
+                       "untrained copy still responds to a (random) local pattern of ink, at "
+                       "every position of the image. Is that useless for telling a shoe from "
+                       "a shirt?",
+                       "The probe sees 7 x 7 x 64 = 3,136 such responses per image, where the "
+                       "ink is and what it looks like locally; it only has to find a linear "
+                       "rule on them."],
+            "middle": ["Compare with the pretrained probe of exercise 2, and with a logistic "
+                       "regression on the pixels themselves: how far below them would random "
+                       "filters fall?",
+                       "Random ReLU filters keep much of what the pixels say (where the "
+                       "ink is, and its local shape), spread over 3,136 numbers; and a "
+                       "logistic regression on the pixels alone is already far above "
+                       "chance on Fashion-MNIST."],
+            "high": ["The filters of the untrained copy were never trained: could a linear "
+                     "rule on their outputs still tell ten kinds of clothing apart?",
+                     "Think about what a random 3 x 3 filter followed by ReLU outputs on an "
+                     "image: ink (values near 1) on an empty background (0)."],
+        }[choice]
+        return not_yet(func, choice, f'"{choice}" is not what this run measured.', hints)
+    compare = (" Do exercise 2 first, and pass its probe, to compare the two." if probe is None
+               else "")
+    if probe is not None and features is not None:
+        try:
+            pretrained = _probe_accuracy(probe, features, x_test, y_test)
+        except Exception as err:  # exercise 2's probe does not fit: say so, do not raise
+            compare = (f" (Exercise 2's probe could not be compared: {type(err).__name__}.)")
+        else:
+            compare = (f" Exercise 2's probe on the pretrained features: {pretrained:.1%}, "
+                       f"{100 * (pretrained - accuracy):+.1f} points against the random "
+                       "weights; that difference, not its "
+                       f"{pretrained:.1%}, is what pretraining added to the probe in this run.")
+    return passed(f"a linear probe on the features of an untrained copy (random weights) is "
+                  f"right on {accuracy:.1%} of the test images (chance: 10%).{compare} Each "
+                  "random 3 x 3 filter with ReLU still responds to a local pattern of ink at "
+                  "every position, and a linear rule on 3,136 such responses separates the "
+                  "classes well. A probe's score alone does not measure pretraining: compare "
+                  "it with the same probe on the same architecture with random weights.")
