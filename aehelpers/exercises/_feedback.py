@@ -30,3 +30,18 @@ def not_yet(check, mistake, text, hints=()):
 def reset_hints():
     """Forget every retry count (tests start from the gentlest hint)."""
     _tries.clear()
+
+
+def not_a_function(check, answer, signature, hints=()):
+    """Say what is wrong when a function was asked for and ``answer`` is None or not one.
+
+    ``signature`` shows the function asked for, e.g. "mask(images, fraction)". Returns False
+    after printing (as :func:`not_yet`), or None when ``answer`` is a function.
+    """
+    if answer is None:
+        return not_yet(check, "none", f"the answer is still None: write a function "
+                       f"{signature} in the cell above and run it again.", hints)
+    if not callable(answer):
+        return not_yet(check, "type", f"expected a function {signature}, got "
+                       f"{type(answer).__name__}.", hints)
+    return None

@@ -6,7 +6,7 @@ and returns True or False. A wrong answer never raises.
 
 import numpy as np
 
-from ._feedback import not_yet, passed
+from ._feedback import not_a_function, not_yet, passed
 from ._inspect import activation_name, layers, width
 
 __all__ = ["check_best_rebuilt_digit", "check_bce_loss", "check_small_code_beats_pca"]
@@ -84,12 +84,8 @@ def check_bce_loss(loss, images):
     its loss goes down. Prints a verdict; returns True or False.
     """
     check = "check_bce_loss"
-    if loss is None:
-        return not_yet(check, "missing", "the answer is still None: write a function "
-                       "my_bce(y_true, y_pred) in the cell above and run it again.")
-    if not callable(loss):
-        return not_yet(check, "type", f"expected a function my_bce(y_true, y_pred), got "
-                       f"{type(loss).__name__}.")
+    if (wrong := not_a_function(check, loss, "my_bce(y_true, y_pred)")) is not None:
+        return wrong
     rng = np.random.default_rng(0)
     x = (rng.random((4, 28, 28)) < 0.2).astype("float32")
     x[:, :2] = 0.5  # some grey targets too

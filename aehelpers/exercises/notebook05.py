@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .._checks import check_input_shape, check_positive_int
-from ._feedback import not_yet, passed
+from ._feedback import not_a_function, not_yet, passed
 
 __all__ = ["check_noise_prediction", "check_masking_function", "check_small_denoiser"]
 
@@ -101,13 +101,10 @@ def check_masking_function(mask, *, image_shape=(28, 28)):
     func = "check_masking_function"
     image_shape = check_input_shape(func, image_shape, ndims=(1, 2, 3),
                                     expected="a tuple such as (28, 28)", name="image_shape")
-    if mask is None:
-        return not_yet(func, "none", "the answer is still None: write the function in the "
-                       "cell above and run it again.")
-    if not callable(mask):
-        return not_yet(func, "type", f"expected a function mask(images, fraction), got "
-                       f"{type(mask).__name__}.", ["Start the cell with def mask(images, "
-                                                   "fraction):"])
+    wrong = not_a_function(func, mask, "mask(images, fraction)",
+                           ["Start the cell with def mask(images, fraction):"])
+    if wrong is not None:
+        return wrong
     images = np.random.default_rng(0).uniform(0.2, 1.0, (200, *image_shape)).astype("float32")
     original = images.copy()
     results = {}

@@ -7,7 +7,7 @@ returns True or False. A wrong answer never raises; only a wrong option of the c
 
 import numpy as np
 
-from ._feedback import not_yet, passed
+from ._feedback import not_a_function, not_yet, passed
 
 __all__ = ["check_collapse_prediction", "check_kl_term", "check_better_vae"]
 
@@ -106,12 +106,8 @@ def check_kl_term(kl_term):
     the standard deviation in place of the variance. Prints a verdict, returns True or False.
     """
     func = "check_kl_term"
-    if kl_term is None:
-        return not_yet(func, "none", "the answer is still None: write the function in the "
-                       "cell above and run it again.")
-    if not callable(kl_term):
-        return not_yet(func, "type", f"expected a function kl_term(z_mean, z_log_var), got "
-                       f"{type(kl_term).__name__}.")
+    if (wrong := not_a_function(func, kl_term, "kl_term(z_mean, z_log_var)")) is not None:
+        return wrong
     rng = np.random.default_rng(0)
     n, d = 6, 3  # different sizes, so that a sum over the wrong axis shows
     z_mean = rng.normal(0, 1.5, (n, d))

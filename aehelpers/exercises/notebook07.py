@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ._feedback import not_yet, passed
+from ._feedback import not_a_function, not_yet, passed
 
 __all__ = ["check_easiest_digit", "check_threshold", "check_anomaly_score"]
 
@@ -200,12 +200,8 @@ def check_anomaly_score(score, *, model, test_sets, kind="blotted", gain=0.01, m
     for name, value in (("gain", gain), ("max_loss", max_loss)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
             raise ValueError(f"{func}(): {name} must be a number in [0, 1], got {value!r}")
-    if score is None:
-        return not_yet(func, "none", "the answer is still None: write a function "
-                                     "score(images, reconstructions).")
-    if not callable(score):
-        return not_yet(func, "type", "expected a function score(images, reconstructions), got "
-                                     f"{type(score).__name__}.")
+    if (wrong := not_a_function(func, score, "score(images, reconstructions)")) is not None:
+        return wrong
     from .. import predict_in_batches
 
     mine, mse = {}, {}
