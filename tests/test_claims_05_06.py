@@ -43,7 +43,9 @@ def _describe(model):
 
 @pytest.mark.parametrize("latent_dim", [2, 8])
 def test_build_vae_builds_the_notebook_06_encoder_and_decoder_layer_by_layer(latent_dim):
-    scope = {"ae": ae, "np": np, "LATENT_DIM": latent_dim}
+    import keras
+
+    scope = {"ae": ae, "np": np, "keras": keras, "LATENT_DIM": latent_dim}
     exec(_model_cell(), scope)  # noqa: S102 - the notebook's own cell
     built = ae.build_vae(input_shape=(28, 28), latent_dim=latent_dim, hidden_sizes=(512, 256),
                          seed=0)
