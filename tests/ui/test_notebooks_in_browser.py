@@ -107,7 +107,7 @@ REPORT_JS = """
       const json = cell.model.outputs.get(i).toJSON();
       const node = children[i] ? children[i].node : null;
       const out = {type: json.output_type, mimes: Object.keys(json.data || {}),
-                   text: node ? node.innerText.slice(0, 3000) : ''};
+                   text: node ? node.innerText.slice(0, 20000) : ''};
       if (json.output_type === 'error') {
         out.error = json.ename + ': ' + json.evalue + '\\n'
           + strip((json.traceback || []).slice(-3).join('\\n'));
