@@ -265,6 +265,8 @@ def main(argv=None):
             try:
                 result = jobs[number]()
                 result["machine"] = results["machine"]
+                if number == "3" and args.notebooks is not None and not args.quick:
+                    result["rows"] = _keep_other_notebooks(previous, result["rows"])
                 results["sections"][number] = result
                 print(report.section_markdown(number, result), flush=True)
                 if number == "3" and any(r["error"] for r in result["rows"]):
@@ -283,6 +285,20 @@ def main(argv=None):
             RESULTS_JSON.write_text(json.dumps(results, indent=1, default=float) + "\n")
             print(f"wrote {RESULTS_JSON}")
     return 1 if failed else 0
+
+
+def _keep_other_notebooks(previous, rows):
+    """Section 3 rows of this run, after the previous run's rows of the notebooks not rerun.
+
+    A kept row says which run it comes from (``from_run``: that run's date and commit).
+    """
+    earlier = previous.get("sections", {}).get("3", {})
+    machine = earlier.get("machine", {})
+    rerun = {row["notebook"] for row in rows}
+    kept = [dict(row, from_run=row.get("from_run") or
+                 f"{machine.get('date', '?')}, commit {machine.get('commit', '?')}")
+            for row in earlier.get("rows", []) if row["notebook"] not in rerun]
+    return kept + rows
 
 
 def _notebooks(args, tmp):
