@@ -26,7 +26,7 @@ endif
 # first command must still open the course. The flag is given only to root.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test test-unit test-browser test-colab test-binder find-python benchmark clean
+.PHONY: lab test test-unit test-browser test-colab test-binder test-seeds find-python benchmark clean
 
 # An existing .venv is kept when its Python is a supported one; otherwise (missing, or made
 # by an unsupported Python) it is (re)made with the Python tools/find_python.sh finds.
@@ -65,6 +65,10 @@ test-browser: $(STAMP)
 # message, never skip, when they cannot (for example no Python 3.13 for Colab's stack).
 test-colab:
 	bash tests/stacks/colab.sh
+
+# The exercise checks' margins over five seeds (trains many small models: many minutes).
+test-seeds: $(STAMP)
+	$(BIN)/pytest -m seeds
 
 test-binder:
 	bash tests/stacks/binder.sh

@@ -71,7 +71,7 @@ def test_flat_sheet_prediction_without_a_valid_answer_asks_for_one(prediction, w
     assert out.startswith("Not yet") and words in out
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_flat_sheet_outcome_is_same_for_every_seed(seed):
     deep, pca = notebook01._flat_sheet_errors(seed)
@@ -79,7 +79,7 @@ def test_flat_sheet_outcome_is_same_for_every_seed(seed):
     assert low * 1.1 < deep / pca < high / 1.1, (seed, deep / pca)  # a 10% margin each side
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 def test_flat_sheet_right_and_wrong_predictions(capsys):
     assert notebook01.check_flat_sheet_prediction("same") is True
     assert "Correct" in capsys.readouterr().out
@@ -112,7 +112,7 @@ def test_bending_half_a_model_for_other_inputs_fails_instead_of_raising(capsys):
     assert "cannot take points of 3 numbers" in capsys.readouterr().out
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_bending_half_solution_passes_and_a_linear_decoder_fails_for_every_seed(seed, capsys):
     solution = _solutions("01_3d_to_2d.ipynb")[1]
@@ -149,7 +149,7 @@ def test_small_sheet_autoencoder_untrained_and_wrong_code_get_their_hint(capsys)
     assert "code should have 2" in capsys.readouterr().out
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_sheet_solution_passes_for_every_seed(seed, capsys):
     x_train, _ = notebook01._clouds()
@@ -309,7 +309,7 @@ def pca32_mse(mnist, pca32_back):
     return float(np.mean((pca32_back - x_test) ** 2))
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, capsys):
     (x_train, _), (x_test, _) = mnist
@@ -322,7 +322,7 @@ def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, 
     assert mse < 0.9 * pca32_mse, (mse, pca32_mse)  # a 10% margin
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_notebook02_model_rebuilds_1s_best_for_every_seed(seed, mnist, pca32_back, capsys):
     """Exercise 1's solution (1), and the notebook's new Checks, hold for its model trained

@@ -347,7 +347,7 @@ def _fashion(monkeypatch, quick, n_train_full, n_train_quick):
     return ae.load_fashion_mnist(n_train=s.n_train, n_test=s.n_test)
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("quick", [True, False])
 def test_03_shuffled_pixels_stay_the_same_over_five_seeds(quick, shared_data, monkeypatch):
     monkeypatch.setenv("AEHELPERS_DATA_DIR", str(shared_data))
@@ -358,7 +358,7 @@ def test_03_shuffled_pixels_stay_the_same_over_five_seeds(quick, shared_data, mo
     assert 2 * SHUFFLE_WORST < notebook03.SAME_WITHIN
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("quick", [True, False])
 @pytest.mark.parametrize(("name", "exercise"), [(NB03, 2), (NB04, 2)])
 def test_model_solutions_learn_by_a_margin_over_five_seeds(name, exercise, quick, shared_data,
@@ -387,7 +387,7 @@ def _pca32_mse(x_train, x_test, n_fit):
 SMALL_CONV_QUICK_WORST = 1.029
 
 
-@pytest.mark.slow
+@pytest.mark.seeds
 @pytest.mark.parametrize("quick", [True, False])
 def test_04_small_conv_solution_meets_its_goal_over_five_seeds(quick, shared_data,
                                                                monkeypatch):
