@@ -183,6 +183,18 @@ def test_03_fewer_numbers_passes_what_beats_pca_16(images, capsys):
     _verdict(capsys, True, "16 numbers per image", "of the error of PCA with 16")
 
 
+def test_03_fewer_numbers_measures_the_same_in_chunks_as_in_one_go(images, capsys, monkeypatch):
+    from aehelpers.exercises import notebook03
+
+    encode, decode = _pca_pair(images[1_000:], 8)
+    printed = []
+    for chunk in (2_000, 300):  # the test images in one call, then in four calls
+        monkeypatch.setattr(notebook03, "CHUNK", chunk)
+        ae.check_fewer_numbers(encode, decode, images[1_000:], images[:1_000])
+        printed.append(capsys.readouterr().out.splitlines()[0])
+    assert printed[0] == printed[1] and "PCA with 16 components gets" in printed[0]
+
+
 @pytest.mark.parametrize(
     ("answer", "words"),
     [(lambda im: (None, None), "still None"),

@@ -254,6 +254,7 @@ def check_deeper_autoencoder(model, images):
 # --------------------------------------------------------------------------- exercise 3
 
 PCA_FIT_IMAGES = 12_000  # the baseline PCA is fitted on at most this many training images
+CHUNK = 2_000  # test images per call in check_fewer_numbers (keeps its memory small)
 
 
 def _pca_mse(x_train, x_test, n_components):
@@ -262,9 +263,12 @@ def _pca_mse(x_train, x_test, n_components):
 
     train = x_train[:PCA_FIT_IMAGES].reshape(min(len(x_train), PCA_FIT_IMAGES), -1)
     pca = PCA(n_components=n_components, random_state=0).fit(train)
-    flat = x_test.reshape(len(x_test), -1)
-    rebuilt = np.clip(pca.inverse_transform(pca.transform(flat)), 0, 1)
-    return float(np.mean((rebuilt - flat) ** 2))
+    squared = 0.0
+    for first in range(0, len(x_test), CHUNK):  # in chunks, as the learner's functions
+        flat = x_test[first:first + CHUNK].reshape(-1, x_test[0].size)
+        rebuilt = np.clip(pca.inverse_transform(pca.transform(flat)), 0, 1)
+        squared += float(np.sum((rebuilt - flat) ** 2))
+    return squared / x_test.size
 
 
 def _call(check, name, function, argument):
@@ -300,40 +304,45 @@ def check_fewer_numbers(encode, decode, x_train, x_test, *, n_numbers=16):
     if not callable(encode) or not callable(decode):
         return not_yet(check, "type", "my_encode and my_decode should be functions (or Keras "
                                       "models) of a batch.")
-    numbers = _call(check, "my_encode", encode, x_test)
-    if numbers is False:
-        return False
-    if numbers.ndim != 2 or len(numbers) != len(x_test):
-        return not_yet(check, "numbers shape",
-                       f"my_encode gave an array of shape {numbers.shape} for "
-                       f"{len(x_test)} images; expected ({len(x_test)}, k), k numbers per "
-                       "image.",
-                       ["Flatten the codes to one row per image."])
-    if numbers.shape[1] > n_numbers:
-        return not_yet(check, "too many numbers",
-                       f"my_encode keeps {numbers.shape[1]} numbers per image; the limit is "
-                       f"{n_numbers}.",
-                       ["The deep encoder gives 32 numbers: how could you keep the "
-                        "16 that matter most?",
-                        "PCA works on any table of numbers, codes included: fit it on the "
-                        "training images' codes."])
-    rebuilt = _call(check, "my_decode", decode, numbers.astype("float32"))
-    if rebuilt is False:
-        return False
-    if rebuilt.shape != x_test.shape:
-        return not_yet(check, "output shape",
-                       f"my_decode gave {rebuilt.shape}; expected the images' shape "
-                       f"{x_test.shape}.", ["Reshape the result to (n, 28, 28)."])
-    mse = float(np.mean((rebuilt - x_test) ** 2))
+    squared, kept = 0.0, 0
+    for first in range(0, len(x_test), CHUNK):  # in chunks: a few MB at a time, not 100s
+        images = x_test[first:first + CHUNK]
+        numbers = _call(check, "my_encode", encode, images)
+        if numbers is False:
+            return False
+        if numbers.ndim != 2 or len(numbers) != len(images):
+            return not_yet(check, "numbers shape",
+                           f"my_encode gave an array of shape {numbers.shape} for "
+                           f"{len(images)} images; expected ({len(images)}, k), k numbers per "
+                           "image.",
+                           ["Flatten the codes to one row per image."])
+        if numbers.shape[1] > n_numbers:
+            return not_yet(check, "too many numbers",
+                           f"my_encode keeps {numbers.shape[1]} numbers per image; the limit "
+                           f"is {n_numbers}.",
+                           ["The deep encoder gives 32 numbers: how could you keep the "
+                            "16 that matter most?",
+                            "PCA works on any table of numbers, codes included: fit it on the "
+                            "training images' codes."])
+        rebuilt = _call(check, "my_decode", decode, numbers.astype("float32"))
+        if rebuilt is False:
+            return False
+        if rebuilt.shape != images.shape:
+            return not_yet(check, "output shape",
+                           f"my_decode gave {rebuilt.shape}; expected the images' shape "
+                           f"{images.shape}.", ["Reshape the result to (n, 28, 28)."])
+        squared += float(np.sum((rebuilt - images) ** 2))
+        kept = numbers.shape[1]
+    mse = squared / x_test.size
     goal = _pca_mse(x_train, x_test, n_numbers)
     if not mse < goal:
         return not_yet(check, "not better",
-                       f"test MSE per pixel {mse:.4f} with {numbers.shape[1]} numbers per "
+                       f"test MSE per pixel {mse:.4f} with {kept} numbers per "
                        f"image; PCA with {n_numbers} components gets {goal:.4f}.",
                        ["The trained deep autoencoder beats PCA with 32 numbers: can you "
                         "start from its codes?",
                         "Make the codes shorter where they vary least, and let the trained "
                         "decoder draw the image."])
-    return passed(f"{numbers.shape[1]} numbers per image, test MSE per pixel {mse:.4f}, "
+    return passed(f"{kept} numbers per image, test MSE per pixel {mse:.4f}, "
                   f"{mse / goal:.0%} of the error of PCA with {n_numbers} components "
                   f"({goal:.4f}).")
