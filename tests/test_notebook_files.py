@@ -125,3 +125,10 @@ def test_each_builds_the_same_claim_is_proven_by_a_layer_by_layer_test(notebook)
         assert re.search(rf"{notebook.name[:2]}_\w+\.ipynb", tests) and builder in tests, (
             f"{notebook.name} claims ae.{builder} builds the same model: no tests/test_claims_*.py "
             "compares them layer by layer")
+
+
+def test_notebook_is_a_valid_nbformat_file(notebook):
+    import nbformat
+
+    nbformat.validate(nbformat.reads(notebook.read_text(), as_version=4))  # raises if not
+    assert nbformat.reads(notebook.read_text(), as_version=4).cells
