@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from ui_harness import REPO, notebooks_to_test, seconds
+from ui_harness import IMAGE_HASH_JS, REPO, notebooks_to_test, seconds
 
 from benchmarks.notebook_stats import checks_cells
 
@@ -135,18 +135,6 @@ REPORT_JS = """
   return report;
 }
 """
-
-IMAGE_HASH_JS = """
-async (view) => {
-  const image = view.querySelector('img');
-  if (!image || !image.src) { return null; }
-  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-  let hash = 2166136261;
-  for (const b of bytes) { hash = Math.imul(hash ^ b, 16777619) >>> 0; }
-  return bytes.length + ':' + hash;
-}
-"""
-
 
 def known_harmless(text):
     return any(re.search(pattern, text) for pattern, _reason in TOLERATED_CONSOLE_ERRORS)

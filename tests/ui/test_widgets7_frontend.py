@@ -30,7 +30,7 @@ from importlib import metadata
 
 import nbformat
 import pytest
-from ui_harness import free_port, seconds
+from ui_harness import IMAGE_HASH_JS, free_port, seconds
 
 STACK = {"notebook": "6.", "ipywidgets": "7.", "widgetsnbextension": "3.6.1"}
 
@@ -85,18 +85,6 @@ VIEW_JS = """
           decoded: images.filter(i => i.complete && i.naturalWidth > 0).length};
 }
 """
-
-IMAGE_HASH_JS = """
-async (view) => {
-  const image = view.querySelector('img');
-  if (!image || !image.src) { return null; }
-  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-  let hash = 2166136261;
-  for (const b of bytes) { hash = Math.imul(hash ^ b, 16777619) >>> 0; }
-  return bytes.length + ':' + hash;
-}
-"""
-
 
 def stack_problem():
     """Why this environment is not Colab's widget stack, or None when it is."""

@@ -46,6 +46,19 @@ LAB_SETTINGS = {
 }
 
 
+# A view's picture as 'length:FNV-1a hash' (run in the page), so a test sees it change.
+IMAGE_HASH_JS = """
+async (view) => {
+  const image = view.querySelector('img');
+  if (!image || !image.src) { return null; }
+  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
+  let hash = 2166136261;
+  for (const b of bytes) { hash = Math.imul(hash ^ b, 16777619) >>> 0; }
+  return bytes.length + ':' + hash;
+}
+"""
+
+
 def seconds(name, default):
     """A timeout from the environment (e.g. AEHELPERS_UI_RUN_TIMEOUT=1200), in seconds."""
     return float(os.environ.get(name, default))
