@@ -4,6 +4,7 @@ Stand-in interpreters (tiny shell scripts that only report a version) play the m
 Pythons; PATH holds nothing else, so no real Python is found and no environment is built.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -143,7 +144,11 @@ def test_ci_runs_the_test_suite_then_the_colab_and_binder_stacks():
     assert re.search(r"make test-binder .*&$", run, re.M), run
     assert re.search(r'^await "\$colab"', run, re.M) and re.search(r'^await "\$binder"', run, re.M)
     for target, script in (("test-colab", "colab.sh"), ("test-binder", "binder.sh")):
+        # Under `make test`, make passes MAKEFLAGS/MAKELEVEL down and a nested make prints
+        # "Entering directory" lines: run it as if from a shell.
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
         done = subprocess.run(
-            [MAKE, "-n", target], cwd=ROOT, capture_output=True, text=True, timeout=60
+            [MAKE, "--no-print-directory", "-n", target], cwd=ROOT, env=env,
+            capture_output=True, text=True, timeout=60,
         )
         assert done.stdout.strip() == f"bash tests/stacks/{script}", done.stdout + done.stderr
