@@ -56,7 +56,7 @@ test: test-unit test-browser
 test-unit: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/sync_notebooks.py --check
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 test-browser: $(STAMP)
 	$(BIN)/pytest tests/ui

@@ -33,8 +33,9 @@ def simple_model():
 
 
 def deep_model():
-    """784-256-128-32-128-256-784 with ReLU, sigmoid output (notebook 03)."""
-    return ae.build_stacked_autoencoder(code_size=32, hidden_sizes=(256, 128)).autoencoder
+    """784-256-128-32-128-256-784 with ReLU, a linear code, sigmoid output (notebook 03)."""
+    return ae.build_stacked_autoencoder(code_size=32, hidden_sizes=(256, 128),
+                                        code_activation=None).autoencoder
 
 
 def conv_model():
@@ -88,7 +89,9 @@ def train(kind, x, x_val, *, recipe, epochs, seed, metrics=None):
     x, x_val = _images_for(kind, x), _images_for(kind, x_val)
     clock = _clock_callback()()
     compile_autoencoder(model, recipe=recipe, epochs=epochs, n_train=len(x), metrics=metrics)
-    model.fit(x, x, batch_size=recipe.batch_size, epochs=epochs, validation_data=(x_val, x_val),
+    # As the notebooks feed it: ae.batches (shuffled batches cut by TensorFlow's pipeline).
+    model.fit(ae.batches(x, recipe=recipe), epochs=epochs,
+              validation_data=ae.batches(x_val, shuffle=False, batch_size=500),
               verbose=0, callbacks=[clock])
     return clock.epochs, model
 
