@@ -126,23 +126,6 @@ def _import_tensorflow_quietly():
     return tf
 
 
-def _pool_tensorflow_memory():
-    """Make TensorFlow keep the CPU memory of its tensors in its own pool (a "BFC" allocator,
-    as on a GPU) instead of asking the C library for every tensor; return True if set now.
-
-    TensorFlow's data pipeline (``ae.batches``) makes every batch in its own threads; with the
-    C library's allocator, each thread gets its own memory pool, the freed memory is reused
-    badly, and a notebook kernel grew by about 30 MB per epoch of training (measured for the
-    course; with TensorFlow's pool it stays flat, at the same speed). TensorFlow reads this
-    setting (the environment variable ``TF_CPU_ALLOCATOR_USE_BFC``) when it starts, so it
-    must be set before TensorFlow is imported; a value set by the user is kept.
-    """
-    if "tensorflow" in sys.modules or "TF_CPU_ALLOCATOR_USE_BFC" in os.environ:
-        return False
-    os.environ["TF_CPU_ALLOCATOR_USE_BFC"] = "true"
-    return True
-
-
 def _quiet_tensorflow():
     """Import TensorFlow quietly and silence its Python and absl loggers."""
     import logging
@@ -157,9 +140,6 @@ def _quiet_tensorflow():
     except ImportError:  # pragma: no cover
         pass
     warnings.filterwarnings("ignore", module=r"tensorflow(\.|$)")
-    # fit(ae.batches(...)) with fit's default shuffle=True: the batches are already shuffled
-    # (by TensorFlow's pipeline, every epoch), which is what this Keras warning asks for.
-    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
     tf.get_logger().setLevel("ERROR")
     return tf
 
@@ -222,13 +202,12 @@ def _pick_plotly_renderer():
 
 
 def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
-    """Prepare a notebook: quiet TensorFlow, pool its memory, seed, pick the plotly renderer.
+    """Prepare a notebook: quiet TensorFlow, seed everything, pick the plotly renderer.
 
     Call it once at the top of every notebook. Prints one line with the versions, the seed,
     the device (CPU, or how many GPUs), the mode and the data source. Rejects a bad seed.
     """
     _check_seed("setup_notebook", seed)
-    _pool_tensorflow_memory()
     tf = _quiet_tensorflow()
     import keras
 

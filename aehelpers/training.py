@@ -10,11 +10,8 @@ disagree with the schedule, a warning says so in plain words when training start
 
 ``model.fit(x_train, x_train)`` on the 60,000 Fashion-MNIST images makes several copies of
 the array inside TensorFlow (about 0.8 GB more memory), too much for Binder's 2 GB.
-:func:`batches` gives TensorFlow one compact copy instead (the images as bytes: 47 MB for
-60,000) and lets TensorFlow's data pipeline cut shuffled float32 batches from it, with no
-Python work per batch (on a CPU, a batch handed over from Python costs about as much as a
-small model's training step). It can change each input batch on the fly (fresh noise every
-epoch for a denoising autoencoder).
+:func:`batches` hands Keras one shuffled batch at a time from the array instead, and can
+change each input batch on the fly (fresh noise every epoch for a denoising autoencoder).
 :func:`predict_in_batches` is ``model.predict`` without its data pipeline (which costs
 over 150 MB on 10,000 images).
 """
@@ -248,7 +245,7 @@ def _fit_with(model, callback):
 
 def batches(inputs, targets=None, *, recipe=None, batch_size=None, shuffle=True, seed=0,
             transform=None):
-    """Return a ``tf.data.Dataset`` of ``(input_batch, target_batch)`` for ``model.fit``.
+    """Return a ``keras.utils.PyDataset`` of ``(input_batch, target_batch)`` for ``model.fit``.
 
     Taught in notebooks 02 and 04; used wherever a notebook trains on images. ``inputs`` are
     images (the package's image rule: pixel values in [0, 1], see ``aehelpers/_checks.py``);
@@ -257,21 +254,15 @@ def batches(inputs, targets=None, *, recipe=None, batch_size=None, shuffle=True,
     ``recipe``'s (the one given to ``compile_autoencoder``; default ``ae.FAST_RECIPE``), or
     ``batch_size`` for batches that do not train (validation, evaluation); giving both with
     different sizes is an error. With ``shuffle=True`` the order changes every epoch, drawn
-    from ``seed``. ``transform``, if given, is called on every INPUT batch (a float32 NumPy
-    array) and must return an array of the same shape, e.g. ``lambda b: ae.add_noise(b,
-    level=0.3, seed=rng)``: the targets stay clean; it is tried once on the first batch when
-    ``batches`` is called, so that a wrong shape fails there and not inside ``fit``. Use it
-    as ``model.fit(ae.batches(x_train, recipe=RECIPE), epochs=..., validation_data=...)``.
-
-    The arrays are copied into TensorFlow once: images whose pixels are whole numbers of
-    255ths (what ``ae.load_mnist`` and ``ae.load_fashion_mnist`` give) as bytes, a quarter of
-    their float32 size, and turned back into exactly the same float32 values batch by
-    batch; anything else as float32.
+    from ``seed``. ``transform``, if given, is called on every INPUT batch (a float32 array)
+    and must return an array of the same shape, e.g. ``lambda b: ae.add_noise(b, level=0.3,
+    seed=rng)``: the targets stay clean. Use it as ``model.fit(ae.batches(x_train,
+    recipe=RECIPE), epochs=..., validation_data=...)``.
 
     Rejects: inputs that are not a non-empty batch of images, targets with a different
     number of items, a recipe that is not a Recipe, a batch_size that is not a positive
     integer or differs from the recipe's, a non-bool shuffle, a seed that is not a
-    non-negative integer, and a transform that is not callable or changes the batch's shape.
+    non-negative integer, and a transform that is not callable.
     """
     func = "batches"
     inputs = check_images(func, inputs, name="inputs")
@@ -295,29 +286,11 @@ def batches(inputs, targets=None, *, recipe=None, batch_size=None, shuffle=True,
     batch_size = batch_size or (recipe or FAST_RECIPE).batch_size
     check_bool(func, "shuffle", shuffle)
     seed = check_seed(func, seed)
-    if transform is not None:
-        if not callable(transform):
-            raise TypeError(f"{func}(): transform must be a function or None, got {transform!r}")
-        transform = _shape_checked(transform)
-        transform(inputs[:batch_size])  # a transform that breaks the batches fails here, not in fit
-    from ._keras_parts import array_batches
+    if transform is not None and not callable(transform):
+        raise TypeError(f"{func}(): transform must be a function or None, got {transform!r}")
+    from ._keras_parts import ArrayBatches
 
-    return array_batches(inputs, targets, batch_size, shuffle, seed, transform)
-
-
-def _shape_checked(transform):
-    """``transform`` for one input batch, refusing a result of another shape."""
-
-    def apply(batch):
-        changed = np.asarray(transform(batch), dtype=np.float32)
-        if changed.shape != batch.shape:
-            raise ValueError(
-                f"batches(): transform must return an array of the batch's shape "
-                f"{batch.shape}, got {changed.shape}"
-            )
-        return changed
-
-    return apply
+    return ArrayBatches(inputs, targets, batch_size, shuffle, seed, transform)
 
 
 def predict_in_batches(model, inputs, *, batch_size=500):
