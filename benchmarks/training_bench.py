@@ -80,8 +80,12 @@ def _clock_callback():
     return EpochClock().start
 
 
-def train(kind, x, x_val, *, recipe, epochs, seed, metrics=None):
-    """Build, compile and fit one model; return the per-epoch clock and the model."""
+def train(kind, x, x_val, *, recipe, epochs, seed, metrics=None, feed="arrays"):
+    """Build, compile and fit one model; return the per-epoch clock and the model.
+
+    ``feed="arrays"``: ``fit(x, x, batch_size=...)`` (sections 1 and 4: the recipe's own
+    speed); ``feed="batches"``: ``ae.batches``, as the notebooks feed it (section 2).
+    """
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -89,10 +93,13 @@ def train(kind, x, x_val, *, recipe, epochs, seed, metrics=None):
     x, x_val = _images_for(kind, x), _images_for(kind, x_val)
     clock = _clock_callback()()
     compile_autoencoder(model, recipe=recipe, epochs=epochs, n_train=len(x), metrics=metrics)
-    # As the notebooks feed it: ae.batches (shuffled batches cut by TensorFlow's pipeline).
-    model.fit(ae.batches(x, recipe=recipe), epochs=epochs,
-              validation_data=ae.batches(x_val, shuffle=False, batch_size=500),
-              verbose=0, callbacks=[clock])
+    if feed == "batches":
+        model.fit(ae.batches(x, recipe=recipe), epochs=epochs,
+                  validation_data=ae.batches(x_val, shuffle=False, batch_size=500),
+                  verbose=0, callbacks=[clock])
+    else:
+        model.fit(x, x, batch_size=recipe.batch_size, epochs=epochs,
+                  validation_data=(x_val, x_val), verbose=0, callbacks=[clock])
     return clock.epochs, model
 
 
@@ -216,7 +223,7 @@ def quality_vs_pca(x, x_val, *, epochs, n_train=None, seed=0):
         pca = pcas[n][0]
         recipe = model_recipe(kind)
         run, model = train(kind, x[:n], x_val, recipe=recipe, epochs=n_epochs, seed=seed,
-                           metrics=["mse"])
+                           metrics=["mse"], feed="batches")
         mse = run[-1][2]["val_mse"]
         rows.append({
             "model": kind, "recipe": _recipe_dict(recipe), "epochs": n_epochs, "n_train": n,
