@@ -93,7 +93,10 @@ taken; its load came and went (a process's CPU time over wall time swung between
 - **Work done per epoch, not per update.** Notebook 08 trained each of its 18 classifiers
   for 600 updates as up to 150 `fit` epochs of 4 batches; Keras's per-epoch bookkeeping
   cost more than the training (the loop took 208 s). One `fit` over the passes laid end to
-  end, with 100 steps per execution, trains exactly 600 updates (see the row above).
+  end, with 100 steps per execution, trains exactly 600 updates, and the loop took 115-119 s
+  (two runs); but the 19,200 copied images of each fit raised 08's peak to 1.24 GB (fed
+  through a `PyDataset` instead, every fit's images stayed in memory: 2.2 GB). The notebook
+  now cuts each classifier's updates into four fits (its row in the table above).
 - **Not tried for lack of time**: bigger batches for the dense models (the per-batch cost
   is fixed, so batch 128 would pay it a quarter as often; on arrays it gave 0.705 of PCA-32
   against 0.685 at batch 32 in half the CPU time, an older measure), lighter conv
