@@ -62,7 +62,7 @@ def test_an_all_that_is_not_a_literal_is_an_error(tmp_path):
 
 
 def test_the_exercise_checks_and_diagrams_are_in_the_namespace():
-    assert aehelpers._EXPORTS["check_autoencoder"] == "exercises.common"
+    assert aehelpers._EXPORTS["check_frozen_weights"] == "exercises.notebook08"
     assert all(module.startswith("exercises.") for name, module in aehelpers._EXPORTS.items()
                if name.startswith("check_"))
 
