@@ -11,6 +11,11 @@ over six seeds in both modes, and ``test_the_measured_margins_clear_the_goals`` 
 clear of the band's edge.
 """
 
+import inspect
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
@@ -42,10 +47,15 @@ MEASURED_07_QUICK = {
 # (30,000, 10,000): 0.778-0.797.
 MEASURED_08 = {"random_probe_min": {"quick": 0.764, "full": 0.778}}
 
+# Notebook 08, exercise 4: the solution's test accuracy minus the frozen classifier's, both
+# trained on draw 0's 100 labels per class, measured by
+# ``test_08_small_head_keeps_its_margin_over_five_seeds`` (the notebook's own cells).
+# Quick mode, seeds 0-4: -3.0, +1.1, -1.8, +0.4, -0.2 points (the check allows 5 below).
+# Full mode: see FULL below (the check allows 3 below).
+MEASURED_08_SMALL_HEAD = {"gap_min": {"quick": -0.030, "full": -0.003}}
+
 
 def test_the_measured_margins_clear_the_goals():
-    import inspect
-
     defaults = inspect.signature(ae.check_anomaly_score).parameters
     gain, max_loss = defaults["gain"].default, defaults["max_loss"].default
     assert MEASURED_07_QUICK["easiest_digit"] == {1}
@@ -55,6 +65,10 @@ def test_the_measured_margins_clear_the_goals():
 
     high = _BANDS["high"][0]  # the solution's answer holds while the probe stays above this
     assert min(MEASURED_08["random_probe_min"].values()) >= high + 0.1
+    from aehelpers.exercises.notebook08 import SMALL_HEAD_TOLERANCE
+
+    for mode, gap in MEASURED_08_SMALL_HEAD["gap_min"].items():
+        assert gap >= -SMALL_HEAD_TOLERANCE[mode] + 0.015, mode
 
 
 # ---- 07, exercise 1: which normal digit is easiest to rebuild ----
@@ -427,3 +441,200 @@ def test_the_random_features_check_rejects_bad_options():
         ae.check_random_features("high", untrained=_conv(0), features=_conv(0), **world)
     with pytest.raises(ValueError, match="check_random_features.*x_train"):
         ae.check_random_features("high", untrained=_conv(0), **{**world, "y_train": [1, 2]})
+
+
+# ---- 08, exercise 4: a classifier with a tenth of the frozen classifier's weights ----
+
+NB08 = Path(__file__).resolve().parents[1] / "notebooks" / "08_unsupervised_pretraining.ipynb"
+
+
+def _make_features():
+    """The notebook's make_features(): image -> 7 x 7 x 64 feature maps."""
+    import keras
+
+    return keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Reshape((28, 28, 1)),
+        keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+    ])
+
+
+def _solution_08(exercise):
+    """The notebook's folded solution of the exercise, run with its names; what it defines."""
+    import keras
+
+    for cell in nbformat.read(NB08, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith(f"### Exercise {exercise}"):
+            source = re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
+            keras.utils.set_random_seed(0)
+            namespace = {"keras": keras, "np": np, "make_features": _make_features,
+                         "pretrained_weights": _make_features().get_weights()}
+            exec(source, namespace)  # noqa: S102
+            return namespace
+    raise AssertionError(f"notebook 08 has no Exercise {exercise}")
+
+
+def _head_world():
+    """Easy classes (where a bar is), 20 per class for the check to draw, the frozen reference."""
+    x_pool, y_pool = _classes(400)
+    x_test, y_test = _classes(200, seed=1)
+    return {"reference": _frozen_classifier(), "reference_accuracy": 0.9, "x_pool": x_pool,
+            "y_pool": y_pool, "x_test": x_test, "y_test": y_test, "per_class": 20,
+            "tolerance": 0.03}
+
+
+def _small_head(*, frozen=True, filters=6, outputs=10, train=True):
+    """A train(x, y) answer: the conv features, a 1 x 1 convolution, Dense; trained or not."""
+    import keras
+
+    def answer(x, y):
+        keras.utils.set_random_seed(0)
+        body = _make_features()
+        body.trainable = not frozen
+        model = keras.Sequential([body, keras.layers.Conv2D(filters, 1, activation="relu"),
+                                  keras.layers.Flatten(),
+                                  keras.layers.Dense(outputs, activation="softmax")])
+        if train:
+            model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                          loss="sparse_categorical_crossentropy")
+            model.fit(x, y, batch_size=32, epochs=10, verbose=0)
+        return model
+    return answer
+
+
+def test_the_notebook_solution_of_the_small_head_passes(capsys):
+    my_train = _solution_08(4)["my_train"]
+    assert ae.check_small_head(my_train, **_head_world()) is True
+    out = _said(capsys)
+    assert out.startswith("Training your classifier on 200 labeled images") and "Correct" in out
+    assert "3,340 learned weights" in out and "37,642" in out  # 390 + 2,950; the reference
+
+
+def test_the_small_head_check_trains_on_the_notebooks_labeled_draw():
+    from aehelpers.exercises.notebook08 import _pick_per_class
+
+    world = _head_world()
+    seen = []
+
+    def record(x, y):
+        seen.append((x, y))
+        raise RuntimeError("stop here")
+
+    ae.check_small_head(record, **{**world, "seed": 3})
+    rng = np.random.default_rng(3)  # the notebook's pick_labeled(20, seed=3), written out
+    expected = np.concatenate([rng.choice(np.flatnonzero(world["y_pool"] == c), 20,
+                                          replace=False) for c in range(10)])
+    assert np.array_equal(_pick_per_class(world["y_pool"], 20, 3), expected)
+    np.testing.assert_array_equal(seen[0][0], world["x_pool"][expected])
+    np.testing.assert_array_equal(seen[0][1], world["y_pool"][expected])
+
+
+def _raises(x, y):
+    raise ValueError("shapes do not match")
+
+
+def _for_flat_images(x, y):
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10)])
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [(None, "still None"), ("my_train", "expected a function"), (_raises, "raised ValueError"),
+     (lambda x, y: None, "returned NoneType"), (_for_flat_images, "cannot take 28 x 28"),
+     (_small_head(outputs=5, train=False), "10 scores per image"),
+     (_small_head(frozen=False, train=False), "must stay frozen"),
+     (_small_head(filters=64, train=False), "give the Dense layer fewer features"),
+     (_small_head(train=False), "the goal is at least 87.0%")],
+)
+def test_wrong_small_heads_get_their_hint(answer, words, capsys):
+    assert ae.check_small_head(answer, **_head_world()) is False
+    out = _said(capsys)
+    assert "Not yet" in out and words in out, out
+
+
+@pytest.mark.parametrize(("quick", "goal"), [("1", "85.0%"), ("0", "87.0%")])
+def test_the_small_head_goal_is_looser_in_quick_mode(quick, goal, monkeypatch, capsys):
+    monkeypatch.setenv("AEHELPERS_QUICK", quick)
+    world = {**_head_world(), "tolerance": None}
+    assert ae.check_small_head(_small_head(train=False), **world) is False
+    assert f"the goal is at least {goal}" in _said(capsys)
+
+
+def test_the_low_accuracy_hint_grows_stronger(capsys):
+    world = _head_world()
+    ae.check_small_head(_small_head(train=False), **world)
+    first = _said(capsys)
+    ae.check_small_head(_small_head(train=False), **world)
+    second = _said(capsys)
+    assert "several hundred updates" in first and "a few more maps" not in first
+    assert "a few more maps" in second
+
+
+def test_the_small_head_check_rejects_bad_options():
+    world = _head_world()
+    answer = _small_head(train=False)
+    for change, error, words in [({"reference": "frozen"}, TypeError, "reference"),
+                                 ({"reference_accuracy": 1.5}, ValueError, "reference_accuracy"),
+                                 ({"reference_accuracy": "0.8"}, TypeError, "reference_accuracy"),
+                                 ({"per_class": 50}, ValueError, "per_class=50"),
+                                 ({"per_class": 2.5}, TypeError, "per_class"),
+                                 ({"fraction": 0}, ValueError, "fraction"),
+                                 ({"tolerance": -0.1}, ValueError, "tolerance"),
+                                 ({"seed": -1}, ValueError, "seed"),
+                                 ({"y_test": [1, 2]}, ValueError, "x_test and y_test")]:
+        with pytest.raises(error, match=f"check_small_head.*{words}"):
+            ae.check_small_head(answer, **{**world, **change})
+
+
+def _notebook08_until_the_classifiers(monkeypatch, shared_data, *, quick, seed):
+    """Run notebook 08's own cells from its sizes to train_and_test, with this seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.setenv("AEHELPERS_DATA_DIR", str(shared_data))
+    monkeypatch.setenv("AEHELPERS_QUICK", "1" if quick else "0")
+    ae.setup_notebook(seed, verbose=False)
+    import keras
+
+    keras.backend.clear_session()  # the previous seed's models and their memory
+    namespace = {"ae": ae, "keras": keras, "np": np}
+    starts = ("S = ae.sizes", "(x_pool, y_pool)", "CODE_SIZE = 64", "ae.compile_autoencoder(",
+              "def make_classifier", "test_batches = ae.batches", "def pick_labeled")
+    cells = [c.source for c in nbformat.read(NB08, as_version=4).cells if c.cell_type == "code"]
+    for start in starts:
+        source = next(c for c in cells if c.startswith(start))
+        exec(source.split("\naccuracy = {}")[0], namespace)  # noqa: S102 (pick_labeled: no loop)
+    return namespace
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("quick", [True, False])
+def test_08_small_head_keeps_its_margin_over_five_seeds(quick, shared_data, monkeypatch):
+    """Exercise 4's solution against the frozen classifier, same labels, seeds 0-4."""
+    import keras
+
+    from aehelpers.exercises.notebook08 import SMALL_HEAD_TOLERANCE
+
+    mode = "quick" if quick else "full"
+    gaps = []
+    for seed in range(5):
+        nb = _notebook08_until_the_classifiers(monkeypatch, shared_data, quick=quick, seed=seed)
+        labeled = nb["pick_labeled"](100, seed=0)
+        x, y = nb["x_pool"][labeled], nb["y_pool"][labeled]
+        frozen = nb["train_and_test"]("frozen", x, y)
+        namespace = {"keras": keras, "np": np, "make_features": nb["make_features"],
+                     "pretrained_weights": nb["pretrained_weights"]}
+        source = re.search(r"```python\n(.*?)```", next(
+            c.source for c in nbformat.read(NB08, as_version=4).cells
+            if c.source.startswith("### Exercise 4")), re.S).group(1)
+        exec(source, namespace)  # noqa: S102
+        model = namespace["my_train"](x, y)
+        accuracy = np.mean(np.argmax(model.predict(nb["x_test"], verbose=0), axis=1)
+                           == nb["y_test"])
+        gaps.append(float(accuracy - frozen))
+        print(f"seed {seed}: frozen {frozen:.4f}, solution {accuracy:.4f}")
+    assert min(gaps) >= -SMALL_HEAD_TOLERANCE[mode] + 0.015, gaps  # a margin of 1.5 points
+    assert min(gaps) >= MEASURED_08_SMALL_HEAD["gap_min"][mode] - 0.01, gaps

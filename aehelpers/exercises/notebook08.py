@@ -8,13 +8,17 @@ a wrong option of the check itself does (TypeError or ValueError naming it).
 
 import math
 import numbers
+import time
 
 import numpy as np
 
-from ._feedback import not_yet, passed
+from .._checks import check_number, check_positive_int, check_seed
+from ..config import quick_mode
+from ._feedback import not_a_function, not_yet, passed
 from ._inspect import layers
 
-__all__ = ["check_frozen_weights", "check_linear_probe", "check_random_features"]
+__all__ = ["check_frozen_weights", "check_linear_probe", "check_random_features",
+           "check_small_head"]
 
 
 def _keras_model(func, name, model):
@@ -279,3 +283,127 @@ def check_random_features(prediction, *, untrained, x_train, y_train, x_test, y_
                   "every position, and a linear rule on 3,136 such responses separates the "
                   "classes well. A probe's score alone does not measure pretraining: compare "
                   "it with the same probe on the same architecture with random weights.")
+
+
+# ---- exercise 4 (open): a tenth of the weights -----------------------------------------------
+
+def _pick_per_class(labels, per_class, seed):
+    """Indices of per_class random items of each class, drawn as the notebook's pick_labeled."""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
+                           for c in range(10)])
+
+
+def _class_predictions(model, images, batch_size=1000):
+    """The predicted class of each image (argmax of the model's 10 outputs), batch by batch."""
+    import keras
+
+    return np.concatenate([
+        np.argmax(keras.ops.convert_to_numpy(model(images[k:k + batch_size], training=False)),
+                  axis=-1)
+        for k in range(0, len(images), batch_size)])
+
+
+# How far below the frozen classifier exercise 4's answer may fall. The notebook's solution,
+# over seeds 0-4 (tests/test_exercises_07_08.py): at worst 3.0 points below in quick mode.
+SMALL_HEAD_TOLERANCE = {"full": 0.03, "quick": 0.05}
+
+
+def check_small_head(train, *, reference, reference_accuracy, x_pool, y_pool, x_test, y_test,
+                     per_class=100, seed=0, fraction=0.1, tolerance=None):
+    """Check exercise 4 of notebook 08: a classifier on the frozen features with few weights.
+
+    ``train(x, y)`` is the learner's function: it gets labeled images and returns a trained
+    Keras classifier (28 x 28 images in, 10 class scores out). The check draws ``per_class``
+    images of each class from the pool as the notebook's ``pick_labeled(per_class, seed)``
+    does, times ``train`` on them, counts the trained model's learned (trainable) weights and
+    measures its test accuracy. The goal: at most ``fraction`` of the learned weights of
+    ``reference`` (the notebook's frozen classifier) and an accuracy at most ``tolerance``
+    below ``reference_accuracy`` (the frozen classifier's on the same labels); by default 3
+    points, or 5 in quick mode, where the short pretraining and the 1,000 test images make
+    both accuracies vary more from run to run (SMALL_HEAD_TOLERANCE). Rejects a
+    ``reference`` that is not a Keras model, images without one label each, and options
+    outside their ranges.
+    """
+    func = "check_small_head"
+    reference = _keras_model(func, "reference", reference)
+    x_pool, y_pool = _labeled_images(func, x_pool, y_pool, what="x_pool and y_pool")
+    x_test, y_test = _labeled_images(func, x_test, y_test, what="x_test and y_test")
+    reference_accuracy = check_number(func, "reference_accuracy", reference_accuracy, low=0,
+                                      high=1, low_open=True)
+    per_class = check_positive_int(func, "per_class", per_class)
+    seed = check_seed(func, seed)
+    fraction = check_number(func, "fraction", fraction, low=0, high=1, low_open=True)
+    if tolerance is None:
+        tolerance = SMALL_HEAD_TOLERANCE["quick" if quick_mode() else "full"]
+    tolerance = check_number(func, "tolerance", tolerance, low=0, high=1)
+    counts = np.bincount(y_pool.astype(np.int64), minlength=10)
+    if len(counts) != 10 or counts.min() < per_class:
+        raise ValueError(f"{func}(): the pool must hold at least per_class={per_class} images "
+                         f"of each of the 10 classes, got counts {counts.tolist()}")
+    if (said := not_a_function(func, train, "train(x, y) that returns a trained Keras "
+                                            "classifier")) is not None:
+        return said
+    budget = int(fraction * _count(reference.trainable_weights))
+    labeled = _pick_per_class(y_pool, per_class, seed)
+    print(f"Training your classifier on {len(labeled):,} labeled images "
+          f"(pick_labeled({per_class}, seed={seed}))...")
+    start = time.perf_counter()
+    try:
+        model = train(x_pool[labeled], y_pool[labeled])
+    except Exception as err:  # the learner's code failed: say how, do not raise
+        return not_yet(func, "raised", f"train(x, y) raised {type(err).__name__}: "
+                                       f"{str(err).strip()[:200]}",
+                       ["Run your function yourself first: "
+                        "my_train(x_pool[labeled], y_pool[labeled])."])
+    seconds = time.perf_counter() - start
+    import keras
+
+    if not isinstance(model, keras.Model):
+        return not_yet(func, "type", f"train(x, y) returned {type(model).__name__}; it should "
+                                     "return the trained classifier, a Keras model.",
+                       ["End your function with `return model` (the Keras model you fitted)."])
+    try:
+        scores = keras.ops.convert_to_numpy(model(x_test[:2], training=False))
+    except Exception as err:  # a model for other inputs
+        return not_yet(func, "input", f"the classifier cannot take 28 x 28 images: "
+                                      f"{str(err).strip()[:200]}",
+                       ["Start it with the frozen features, which take 28 x 28 images."])
+    if scores.shape != (2, 10):
+        return not_yet(func, "output", f"the classifier should give 10 scores per image (one "
+                                       f"per class); it gives shape {scores.shape[1:]}.",
+                       ['End the model with keras.layers.Dense(10, activation="softmax").'])
+    learned = _count(model.trainable_weights)
+    if learned > budget:
+        features_learn = any(type(layer).__name__ == "Conv2D" and layer.trainable
+                             and _count(layer.trainable_weights) >= 18_000
+                             for layer in layers(model))
+        return not_yet(func, "features learn" if features_learn else "too many weights",
+                       f"{learned:,} learned weights; the goal is at most {budget:,} "
+                       f"({fraction:.0%} of the frozen classifier's "
+                       f"{_count(reference.trainable_weights):,}).",
+                       ["The pretrained features must stay frozen (body.trainable = False): "
+                        "their 18,816 weights alone are over the budget."] if features_learn
+                       else ["Most of the frozen classifier's weights connect 3,136 features "
+                             "to 10 classes. Can you give the Dense layer fewer features?",
+                             "A Conv2D with a 1 x 1 kernel and a few filters, between the "
+                             "frozen features and Flatten, mixes the 64 maps into a few "
+                             "at every position, for (64 + 1) x filters weights."])
+    accuracy = float(np.mean(_class_predictions(model, x_test) == y_test))
+    goal = reference_accuracy - tolerance
+    said = (f"{accuracy:.1%} of the test images right with {learned:,} learned weights (the "
+            f"frozen classifier: {reference_accuracy:.1%} with "
+            f"{_count(reference.trainable_weights):,}), trained in {seconds:.0f} s")
+    if accuracy < goal:
+        return not_yet(func, "low", f"{said}; the goal is at least {goal:.1%}.",
+                       ["Did it train? Fit it for several hundred updates (the notebook's "
+                        "classifiers had 600 of 32 images), and watch the loss fall.",
+                        "Squeezing each position's 64 features into a few numbers (a 1 x 1 "
+                        "convolution) keeps less of what tells the classes apart the fewer "
+                        "they are: try a few more maps, within the budget; and a learning "
+                        "rate of 3e-3 helps small layers learn in few updates."])
+    return passed(f"{said}: within {100 * tolerance:.0f} points with at most "
+                  f"{fraction:.0%} of the weights. The frozen classifier's Dense layer links "
+                  "each of the 3,136 features to each class; most of what it reads from the "
+                  "frozen features passes through far fewer weights, and fewer weights have "
+                  "less room to fit the few labeled images by heart.")
