@@ -184,3 +184,29 @@ def test_jupyterlab_has_the_widget_and_plotly_extensions_enabled():
     for extension in ("@jupyter-widgets/jupyterlab-manager", "jupyterlab-plotly"):
         line = next((ln for ln in listing.splitlines() if extension in ln), "")
         assert "enabled" in line and "OK" in line, f"{extension} not enabled:\n{listing}"
+
+
+def test_sync_notebooks_writes_a_changed_run_time_into_the_teachers_guide(tmp_path):
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copytree(ROOT / "aehelpers", tmp_path / "aehelpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "notebooks" / "07_anomaly_detection.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source, count = re.subn(r"Run time: [^\n]*?\)\.",
+                                        "Run time: about 9 min on a 2-core CPU (quick mode: "
+                                        "about 3 min).", nb.cells[0].source)
+    assert count == 1
+    nbformat.write(nb, path)
+    tool = [sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--root", str(tmp_path)]
+    stale = subprocess.run([*tool, "--check"], capture_output=True, text=True)
+    assert stale.returncode == 1 and "teaching.md" in stale.stdout, stale.stdout
+    assert subprocess.run(tool, capture_output=True, text=True).returncode == 0
+    guide = (tmp_path / "docs" / "teaching.md").read_text()
+    assert ("| 07 | Anomaly detection with reconstruction error | about 9 min on a 2-core CPU "
+            "(quick mode: about 3 min) |") in guide
+    section = guide.split("## 07 · ")[1].split("\n## ")[0]
+    assert "**Run time.** About 9 min on a 2-core CPU (quick mode: about 3 min)." in section
+    assert guide.lower().count("about 9 min") == 2  # the table and 07's section alone

@@ -6,7 +6,10 @@ badges (between ``<!-- badges -->`` and ``<!-- /badges -->``) in README.md and i
 notebook's first cell, and the Colab install line of each notebook's setup cell, which installs
 the released version: ``aehelpers @ git+<repository>@v<version>`` (so a release must be tagged
 ``v<version>`` when the version changes). The README's notebook table is written from the
-notebooks' own titles and "Run time" lines. Notebooks are read and written with nbformat.
+notebooks' own titles and "Run time" lines, and so are the run times of the teacher's guide
+(docs/teaching.md): its table (between ``<!-- run-times -->`` and ``<!-- /run-times -->``)
+and the "**Run time.** ...)." sentence that opens each notebook's section there. Notebooks
+are read and written with nbformat.
 ``--check`` changes nothing and exits 1 when a file is stale.
 
     python tools/sync_notebooks.py          # rewrite what is out of step
@@ -31,6 +34,8 @@ BADGES = re.compile(r"<!-- badges -->(?:.*?<!-- /badges -->)?", re.S)
 INSTALL = re.compile(r'"aehelpers @ git\+[^"]*"')
 TABLE = re.compile(r"<!-- notebook-table -->.*?<!-- /notebook-table -->", re.S)
 RUN_TIME = re.compile(r"run time:?\**\s*(.+?)(?:\.\s|\.?$)", re.I | re.M)
+GUIDE_TABLE = re.compile(r"<!-- run-times -->.*?<!-- /run-times -->", re.S)
+GUIDE_SECTION_RUN_TIME = r"(^## {number} · [^\n]*\n.*?)\*\*Run time\.\*\* .*?\)\."
 
 
 def repository_url(root=ROOT):
@@ -79,6 +84,15 @@ def sync_text(text, url, version, notebook=None):
     return INSTALL.sub(lambda _: f'"{install_spec(url, version)}"', text)
 
 
+def notebook_facts(path):
+    """Return (number, topic, run time) from a notebook's first cell."""
+    first = nbformat.read(path, as_version=4).cells[0].source
+    title = first.splitlines()[0].lstrip("# ").strip()
+    number, _, topic = title.partition(" · ")
+    found = RUN_TIME.search(first)
+    return number, topic or title, found.group(1).strip(" *") if found else "?"
+
+
 def notebook_table(paths):
     """Return the README's table of notebooks: number, title (linked), run time."""
     rows = [
@@ -87,14 +101,26 @@ def notebook_table(paths):
         "|---|---|---|",
     ]
     for path in paths:
-        first = nbformat.read(path, as_version=4).cells[0].source
-        title = first.splitlines()[0].lstrip("# ").strip()
-        number, _, topic = title.partition(" · ")
-        found = RUN_TIME.search(first)
-        run_time = found.group(1).strip(" *") if found else "?"
-        rows.append(f"| {number} | [{topic or title}](notebooks/{path.name}) | {run_time} |")
+        number, topic, run_time = notebook_facts(path)
+        rows.append(f"| {number} | [{topic}](notebooks/{path.name}) | {run_time} |")
     rows.append("<!-- /notebook-table -->")
     return "\n".join(rows)
+
+
+def sync_guide(text, paths):
+    """Return the teacher's guide with its run-time table and sections' run times written."""
+    rows = ["<!-- run-times -->", "| # | notebook | run time (full course, 2-core CPU) |",
+            "|---|---|---|"]
+    for path in paths:
+        number, topic, run_time = notebook_facts(path)
+        rows.append(f"| {number} | {topic} | {run_time} |")
+        section = re.compile(GUIDE_SECTION_RUN_TIME.format(number=re.escape(number)),
+                             re.S | re.M)
+        sentence = run_time[:1].upper() + run_time[1:]
+        text = section.sub(lambda m, s=sentence: f"{m.group(1)}**Run time.** {s}.", text,
+                           count=1)
+    rows.append("<!-- /run-times -->")
+    return GUIDE_TABLE.sub(lambda _: "\n".join(rows), text, count=1)
 
 
 def sync_notebook(path, url, version):
@@ -127,6 +153,14 @@ def main(argv=None):
     stale = [readme] if new_readme != readme_text else []
     if stale and not args.check:
         readme.write_text(new_readme)
+    guide = root / "docs" / "teaching.md"
+    if guide.is_file():
+        guide_text = guide.read_text()
+        new_guide = sync_guide(guide_text, notebooks)
+        if new_guide != guide_text:
+            stale.append(guide)
+            if not args.check:
+                guide.write_text(new_guide)
     for path in notebooks:
         nb = sync_notebook(path, url, version)
         if nb is not None:
@@ -139,7 +173,7 @@ def main(argv=None):
         print("\n".join(f"  {p.relative_to(root)}" for p in stale))
         return 1
     done = "Updated" if stale else "In step"
-    print(f"{done}: {len(stale) or len(notebooks) + 1} file(s), {install_spec(url, version)}")
+    print(f"{done}: {len(stale) or len(notebooks) + 2} file(s), {install_spec(url, version)}")
     return 0
 
 
