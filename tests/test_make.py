@@ -143,6 +143,11 @@ def test_ci_runs_the_test_suite_then_the_colab_and_binder_stacks():
     assert re.search(r"colab\.sh prepare && .*colab\.sh test", run), run
     assert re.search(r"make test-binder .*&$", run, re.M), run
     assert re.search(r'^await "\$colab"', run, re.M) and re.search(r'^await "\$binder"', run, re.M)
+    # ... on one TensorFlow thread each, leaving the cores to make test when it needs them.
+    assert re.search(r"^ONE_THREAD=\(env TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1", run,
+                     re.M)
+    one_thread = r'"\$\{ONE_THREAD\[@\]\}" (bash tests/stacks|make test-binder)'
+    assert len(re.findall(one_thread, run)) == 3
     for target, script in (("test-colab", "colab.sh"), ("test-binder", "binder.sh")):
         # Under `make test`, make passes MAKEFLAGS/MAKELEVEL down and a nested make prints
         # "Entering directory" lines: run it as if from a shell.
