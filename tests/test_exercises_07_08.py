@@ -34,41 +34,49 @@ def _said(capsys):
     return capsys.readouterr().out
 
 
-# Seen over seeds 0, 2, 3, 4 and 42 in quick mode (seed 1's run predates the solution).
+# Seen over seeds 0, 2, 3, 4 and 42 in quick mode (seed 1's run predates the solution); the
+# whole notebook with its solutions then passed for seeds 0-4 in quick and in full mode
+# (tests/test_notebook_runs.py, make test-seeds), where full mode's 10,000 test digits gave:
 MEASURED_07_QUICK = {
     "easiest_digit": {1},            # the digit with the lowest median error, every seed
     "blotted_gain_min": 0.029,       # exercise 3's solution: AUC on blotted minus the MSE's
     "other_loss_max": 0.017,         # ... and the most any other kind lost against the MSE
 }
+MEASURED_07_FULL = {"easiest_digit": {1}, "blotted_gain_min": 0.013, "other_loss_max": 0.003}
 
 # Notebook 08, exercise 3: test accuracy of the logistic regression on the flattened outputs of
 # an untrained make_features() (seeds 0-4 and 42), fitted on draw 0's 100 labels per class of
 # the notebook's pool; quick mode (6,000-image pool, 1,000 test images): 0.764-0.792, full mode
 # (30,000, 10,000): 0.778-0.797.
-MEASURED_08 = {"random_probe_min": {"quick": 0.764, "full": 0.778}}
+# Exercise 2: the solution's probe on the pretrained features, draw 0 (seeds 0-4, measured by
+# ``test_08_trained_solutions_keep_their_margins_over_five_seeds``); its goal is 60%.
+MEASURED_08 = {"random_probe_min": {"quick": 0.764, "full": 0.778},
+               "probe_min": {"quick": 0.778, "full": 0.833}}
 
 # Notebook 08, exercise 4: the solution's test accuracy minus the frozen classifier's, both
 # trained on draw 0's 100 labels per class, measured by
-# ``test_08_small_head_keeps_its_margin_over_five_seeds`` (the notebook's own cells).
-# Quick mode, seeds 0-4: -3.0, +1.1, -1.8, +0.4, -0.2 points (the check allows 5 below).
-# Full mode: see FULL below (the check allows 3 below).
-MEASURED_08_SMALL_HEAD = {"gap_min": {"quick": -0.030, "full": -0.003}}
+# ``test_08_trained_solutions_keep_their_margins_over_five_seeds`` (the notebook's own cells),
+# seeds 0-4. Quick mode: -3.0, +1.1, -1.8, +0.4, -0.2 points; full mode: -1.1, -2.2, -2.1,
+# -2.8, -2.0 points. The check allows 5 below. (Exercise 2's probe in full mode: 83.3% to
+# 83.8%; in quick mode 77.8% to 79.5%.)
+MEASURED_08_SMALL_HEAD = {"gap_min": {"quick": -0.030, "full": -0.028}}
 
 
 def test_the_measured_margins_clear_the_goals():
     defaults = inspect.signature(ae.check_anomaly_score).parameters
     gain, max_loss = defaults["gain"].default, defaults["max_loss"].default
-    assert MEASURED_07_QUICK["easiest_digit"] == {1}
-    assert MEASURED_07_QUICK["blotted_gain_min"] >= gain + 0.015
-    assert MEASURED_07_QUICK["other_loss_max"] <= max_loss - 0.01
+    for measured in (MEASURED_07_QUICK, MEASURED_07_FULL):
+        assert measured["easiest_digit"] == {1}
+        assert measured["blotted_gain_min"] - gain >= 0.0075  # above full mode's 0.007 spread
+        assert measured["other_loss_max"] <= max_loss - 0.01
     from aehelpers.exercises.notebook08 import _BANDS
 
+    goal = inspect.signature(ae.check_linear_probe).parameters["target"].default
+    assert min(MEASURED_08["probe_min"].values()) >= goal + 0.1
     high = _BANDS["high"][0]  # the solution's answer holds while the probe stays above this
     assert min(MEASURED_08["random_probe_min"].values()) >= high + 0.1
-    from aehelpers.exercises.notebook08 import SMALL_HEAD_TOLERANCE
-
-    for mode, gap in MEASURED_08_SMALL_HEAD["gap_min"].items():
-        assert gap >= -SMALL_HEAD_TOLERANCE[mode] + 0.015, mode
+    tolerance = inspect.signature(ae.check_small_head).parameters["tolerance"].default
+    assert min(MEASURED_08_SMALL_HEAD["gap_min"].values()) >= -tolerance + 0.015
 
 
 # ---- 07, exercise 1: which normal digit is easiest to rebuild ----
@@ -464,15 +472,11 @@ def _solution_08(exercise):
     """The notebook's folded solution of the exercise, run with its names; what it defines."""
     import keras
 
-    for cell in nbformat.read(NB08, as_version=4).cells:
-        if cell.cell_type == "markdown" and cell.source.startswith(f"### Exercise {exercise}"):
-            source = re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
-            keras.utils.set_random_seed(0)
-            namespace = {"keras": keras, "np": np, "make_features": _make_features,
-                         "pretrained_weights": _make_features().get_weights()}
-            exec(source, namespace)  # noqa: S102
-            return namespace
-    raise AssertionError(f"notebook 08 has no Exercise {exercise}")
+    keras.utils.set_random_seed(0)
+    namespace = {"keras": keras, "np": np, "make_features": _make_features,
+                 "pretrained_weights": _make_features().get_weights()}
+    exec(_solution_source(exercise), namespace)  # noqa: S102
+    return namespace
 
 
 def _head_world():
@@ -555,22 +559,14 @@ def test_wrong_small_heads_get_their_hint(answer, words, capsys):
     assert "Not yet" in out and words in out, out
 
 
-@pytest.mark.parametrize(("quick", "goal"), [("1", "85.0%"), ("0", "87.0%")])
-def test_the_small_head_goal_is_looser_in_quick_mode(quick, goal, monkeypatch, capsys):
-    monkeypatch.setenv("AEHELPERS_QUICK", quick)
-    world = {**_head_world(), "tolerance": None}
-    assert ae.check_small_head(_small_head(train=False), **world) is False
-    assert f"the goal is at least {goal}" in _said(capsys)
-
-
 def test_the_low_accuracy_hint_grows_stronger(capsys):
     world = _head_world()
     ae.check_small_head(_small_head(train=False), **world)
     first = _said(capsys)
     ae.check_small_head(_small_head(train=False), **world)
     second = _said(capsys)
-    assert "several hundred updates" in first and "a few more maps" not in first
-    assert "a few more maps" in second
+    assert "several hundred updates" in first and "as many as the budget allows" not in first
+    assert "as many as the budget allows" in second
 
 
 def test_the_small_head_check_rejects_bad_options():
@@ -587,6 +583,13 @@ def test_the_small_head_check_rejects_bad_options():
                                  ({"y_test": [1, 2]}, ValueError, "x_test and y_test")]:
         with pytest.raises(error, match=f"check_small_head.*{words}"):
             ae.check_small_head(answer, **{**world, **change})
+
+
+def _solution_source(exercise):
+    """The python block folded into notebook 08's `### Exercise N` text."""
+    cell = next(c for c in nbformat.read(NB08, as_version=4).cells
+                if c.source.startswith(f"### Exercise {exercise}"))
+    return re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
 
 
 def _notebook08_until_the_classifiers(monkeypatch, shared_data, *, quick, seed):
@@ -612,14 +615,15 @@ def _notebook08_until_the_classifiers(monkeypatch, shared_data, *, quick, seed):
 
 @pytest.mark.seeds
 @pytest.mark.parametrize("quick", [True, False])
-def test_08_small_head_keeps_its_margin_over_five_seeds(quick, shared_data, monkeypatch):
-    """Exercise 4's solution against the frozen classifier, same labels, seeds 0-4."""
+def test_08_trained_solutions_keep_their_margins_over_five_seeds(quick, shared_data,
+                                                                 monkeypatch):
+    """Exercise 2's probe against its 60% goal; exercise 4's solution against the frozen
+    classifier (same labels): seeds 0-4, the notebook's own cells."""
     import keras
 
-    from aehelpers.exercises.notebook08 import SMALL_HEAD_TOLERANCE
-
+    tolerance = inspect.signature(ae.check_small_head).parameters["tolerance"].default
     mode = "quick" if quick else "full"
-    gaps = []
+    gaps, probes = [], []
     for seed in range(5):
         nb = _notebook08_until_the_classifiers(monkeypatch, shared_data, quick=quick, seed=seed)
         labeled = nb["pick_labeled"](100, seed=0)
@@ -627,14 +631,20 @@ def test_08_small_head_keeps_its_margin_over_five_seeds(quick, shared_data, monk
         frozen = nb["train_and_test"]("frozen", x, y)
         namespace = {"keras": keras, "np": np, "make_features": nb["make_features"],
                      "pretrained_weights": nb["pretrained_weights"]}
-        source = re.search(r"```python\n(.*?)```", next(
-            c.source for c in nbformat.read(NB08, as_version=4).cells
-            if c.source.startswith("### Exercise 4")), re.S).group(1)
-        exec(source, namespace)  # noqa: S102
+        exec(_solution_source(4), namespace)  # noqa: S102
         model = namespace["my_train"](x, y)
         accuracy = np.mean(np.argmax(model.predict(nb["x_test"], verbose=0), axis=1)
                            == nb["y_test"])
         gaps.append(float(accuracy - frozen))
-        print(f"seed {seed}: frozen {frozen:.4f}, solution {accuracy:.4f}")
-    assert min(gaps) >= -SMALL_HEAD_TOLERANCE[mode] + 0.015, gaps  # a margin of 1.5 points
+        namespace = {"keras": keras, "np": np, "features": nb["features"],
+                     "pick_labeled": nb["pick_labeled"], "x_pool": nb["x_pool"],
+                     "y_pool": nb["y_pool"]}
+        exec(_solution_source(2), namespace)  # noqa: S102
+        probe = namespace["my_probe"]
+        flat = nb["features"].predict(nb["x_test"], verbose=0).reshape(len(nb["x_test"]), -1)
+        probes.append(float(np.mean(probe.predict(flat) == nb["y_test"])))
+        print(f"seed {seed}: frozen {frozen:.4f}, exercise 4 {accuracy:.4f}, "
+              f"exercise 2's probe {probes[-1]:.4f}")
+    assert min(probes) >= MEASURED_08["probe_min"][mode] - 0.02, probes
+    assert min(gaps) >= -tolerance + 0.015, gaps  # a margin of 1.5 points
     assert min(gaps) >= MEASURED_08_SMALL_HEAD["gap_min"][mode] - 0.01, gaps

@@ -183,7 +183,11 @@ def check_threshold(threshold, *, validation_errors, test_errors, false_alarm_ra
 
 # ---- exercise 3: a better anomaly score ---------------------------------------------------------
 
-def check_anomaly_score(score, *, model, test_sets, kind="blotted", gain=0.01, max_loss=0.03):
+# Exercise 3's goal: ``gain`` of AUC on blotted digits. The notebook's solution gained 0.029 to
+# 0.038 in quick mode and 0.013 to 0.020 in full mode over seeds 0-4 (its 10,000 test digits
+# leave the MSE less to miss), and lost at most 0.017 on another kind
+# (tests/test_exercises_07_08.py, MEASURED_07).
+def check_anomaly_score(score, *, model, test_sets, kind="blotted", gain=0.005, max_loss=0.03):
     """Check a learner's ``score(images, reconstructions)``: one anomaly score per image.
 
     Used by exercise 3 of notebook 07. The check reconstructs every test set with
