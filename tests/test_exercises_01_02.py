@@ -323,6 +323,37 @@ def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, 
 
 
 @pytest.mark.seeds
+def test_small_code_solution_beats_pca32_in_full_mode_over_five_seeds(monkeypatch, capsys):
+    """Exercise 3 with full mode's sizes: every local training digit (10,000 here; a learner
+    has 60,000), the 10,000 test digits, 20 epochs; PCA-32 fitted on the same digits.
+    Measured on 2026-11-30, seeds 0-4: 0.685 to 0.698 of PCA-32's MSE (goal: below 1)."""
+    from sklearn.decomposition import PCA
+
+    from tests.conftest import SHARED_DATA
+
+    if not (SHARED_DATA / "mnist").is_dir():
+        pytest.skip(f"no local data at {SHARED_DATA}")
+    monkeypatch.setenv("AEHELPERS_QUICK", "0")
+    S = ae.sizes(n_train=None, n_test=10_000, epochs=20, quick={"epochs": 10})
+    (x_train, _), (x_test, _) = ae.load_mnist(data_dir=SHARED_DATA, n_train=S.n_train,
+                                              n_test=S.n_test)
+    pca = PCA(n_components=32, random_state=0).fit(x_train.reshape(len(x_train), -1))
+    back = np.clip(pca.inverse_transform(pca.transform(x_test.reshape(len(x_test), -1))), 0, 1)
+    pca_mse = float(np.mean((back.reshape(x_test.shape) - x_test) ** 2))
+    ratios = []
+    for seed in SEEDS:
+        namespace = _exec_with_keras(_solutions("02_mnist_autoencoder.ipynb")[2], seed,
+                                     {"x_train": x_train, "S": S})
+        assert notebook02.check_small_code_beats_pca(namespace["my_small_code"], x_test,
+                                                     pca_mse=pca_mse) is True
+        mse = float(re.search(r"your model ([\d.]+)", capsys.readouterr().out).group(1))
+        ratios.append(mse / pca_mse)
+        with capsys.disabled():
+            print(f"seed {seed}: {mse:.4f} against PCA-32's {pca_mse:.4f} ({ratios[-1]:.3f})")
+    assert max(ratios) < 0.9, ratios  # a 10% margin, as in quick mode
+
+
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", SEEDS)
 def test_notebook02_model_rebuilds_1s_best_for_every_seed(seed, mnist, pca32_back, capsys):
     """Exercise 1's solution (1), and the notebook's new Checks, hold for its model trained

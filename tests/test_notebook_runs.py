@@ -86,3 +86,38 @@ def test_notebook_runs_with_its_solutions_within_memory(path, quick_env):
         f"peak {stats.peak_rss_bytes / 1e9:.2f} GB over the 1.2 GB budget")
     CHECKS_DIR.mkdir(parents=True, exist_ok=True)
     (CHECKS_DIR / f"{path.stem}.txt").write_text(stats.checks_text)
+
+
+# ---- every solution over seeds 0-4, in quick and full mode (make test-seeds: hours) ----
+
+SETUP_CALL = re.compile(r"ae\.setup_notebook\(\)")
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("quick", [True, False], ids=["quick", "full"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_solution_passes_its_check_for_seeds_0_to_4(path, quick, tmp_path):
+    """The whole notebook with its solutions, its setup cell seeded 0 to 4 in turn.
+
+    Full mode needs the full data: with the local folder's first 10,000 MNIST training
+    digits, notebook 02 (all 60,000 for a learner) runs on those 10,000.
+    """
+    if not os.environ.get("AEHELPERS_DATA_DIR"):
+        pytest.skip("set AEHELPERS_DATA_DIR to a local data folder to run the notebooks offline")
+    env = {"AEHELPERS_QUICK": "1" if quick else "0",
+           "AEHELPERS_CACHE_DIR": str(tmp_path / "cache")}
+    verdicts = []
+    for seed in range(5):
+        nb = nbformat.read(path, as_version=4)
+        setup = [cell for cell in nb.cells if SETUP_CALL.search(cell.source)]
+        assert len(setup) == 1, "one ae.setup_notebook() call expected"
+        setup[0].source = SETUP_CALL.sub(f"ae.setup_notebook({seed})", setup[0].source)
+        seeded = tmp_path / f"seed{seed}_{path.name}"
+        nbformat.write(nb, seeded)
+        stats = notebook_stats(seeded, env, timeout=3000, solutions=True)
+        assert stats.error is None, (seed, stats.error)
+        for heading, text in stats.exercise_outputs:
+            print(f"seed {seed}, {heading}: {text.strip()[:300]}")
+            verdicts.append((seed, heading, "Correct" in text))
+    wrong = [(seed, heading) for seed, heading, ok in verdicts if not ok]
+    assert not wrong, f"solutions that failed their check: {wrong}"
