@@ -279,12 +279,7 @@ def test_the_score_check_rejects_a_missing_kind():
 def _frozen_classifier():
     import keras
 
-    body = keras.Sequential([
-        keras.Input(shape=(28, 28)),
-        keras.layers.Reshape((28, 28, 1)),
-        keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
-    ])
+    body = _make_features()
     body.trainable = False
     return keras.Sequential([body, keras.layers.Flatten(), keras.layers.BatchNormalization(),
                              keras.layers.Dense(10, activation="softmax")])

@@ -15,6 +15,7 @@ import numpy as np
 from .._checks import check_number, check_positive_int, check_seed
 from ._feedback import not_a_function, not_yet, passed
 from ._inspect import layers
+from .notebook04 import _predict
 
 __all__ = ["check_frozen_weights", "check_linear_probe", "check_random_features",
            "check_small_head"]
@@ -293,16 +294,6 @@ def _pick_per_class(labels, per_class, seed):
                            for c in range(10)])
 
 
-def _class_predictions(model, images, batch_size=1000):
-    """The predicted class of each image (argmax of the model's 10 outputs), batch by batch."""
-    import keras
-
-    return np.concatenate([
-        np.argmax(keras.ops.convert_to_numpy(model(images[k:k + batch_size], training=False)),
-                  axis=-1)
-        for k in range(0, len(images), batch_size)])
-
-
 # Exercise 4's goal: at most 5 points below the frozen classifier. The notebook's solution,
 # over seeds 0-4 (tests/test_exercises_07_08.py, MEASURED_08_SMALL_HEAD), fell at worst 3.0
 # points below in quick mode and 2.8 in full mode.
@@ -384,7 +375,7 @@ def check_small_head(train, *, reference, reference_accuracy, x_pool, y_pool, x_
                              "at every position, for (64 + 1) x filters weights; the Dense "
                              "layer after it then reads 7 x 7 x filters numbers: count both "
                              "against the budget."])
-    accuracy = float(np.mean(_class_predictions(model, x_test) == y_test))
+    accuracy = float(np.mean(np.argmax(_predict(model, x_test), axis=-1) == y_test))
     goal = reference_accuracy - tolerance
     said = (f"{accuracy:.1%} of the test images right with {learned:,} learned weights (the "
             f"frozen classifier: {reference_accuracy:.1%} with "
