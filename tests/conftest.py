@@ -13,6 +13,10 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# The seeds the seeds tests (make test-seeds) run: 0-4, or those listed in
+# AEHELPERS_TEST_SEEDS (e.g. "2,3,4", to finish a run that was cut off).
+SEEDS = tuple(int(s) for s in os.environ.get("AEHELPERS_TEST_SEEDS", "0,1,2,3,4").split(","))
+
 
 def write_idx(path, array, *, magic=None):
     """Write ``array`` (uint8) as a gzip-compressed IDX file, the official format."""

@@ -11,12 +11,12 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback, notebook01, notebook02
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-SEEDS = range(5)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback
@@ -619,7 +620,7 @@ def test_08_trained_solutions_keep_their_margins_over_five_seeds(quick, shared_d
     tolerance = inspect.signature(ae.check_small_head).parameters["tolerance"].default
     mode = "quick" if quick else "full"
     gaps, probes = [], []
-    for seed in range(5):
+    for seed in SEEDS:
         nb = _notebook08_until_the_classifiers(monkeypatch, shared_data, quick=quick, seed=seed)
         labeled = nb["pick_labeled"](100, seed=0)
         x, y = nb["x_pool"][labeled], nb["y_pool"][labeled]

@@ -14,7 +14,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SEEDS
 
 from benchmarks.notebook_stats import (
     MEMORY_LIMIT_BYTES,
@@ -107,7 +107,7 @@ def test_every_solution_passes_its_check_for_seeds_0_to_4(path, quick, tmp_path)
     env = {"AEHELPERS_QUICK": "1" if quick else "0",
            "AEHELPERS_CACHE_DIR": str(tmp_path / "cache")}
     verdicts = []
-    for seed in range(5):
+    for seed in SEEDS:
         nb = nbformat.read(path, as_version=4)
         setup = [cell for cell in nb.cells if SETUP_CALL.search(cell.source)]
         assert len(setup) == 1, "one ae.setup_notebook() call expected"
