@@ -49,7 +49,13 @@ lab: $(STAMP)
 
 # Each notebook runs twice: once in tests/test_notebook_runs.py (test-unit), once in the
 # browser suite. The widget tests under Colab's ipywidgets 7.7 run in make test-colab.
-test: test-unit test-browser
+# make test runs the two suites side by side (tools/run_tests.sh), TensorFlow and NumPy on one
+# thread in each: these small models gain little from a second thread (notebook 02: 61 s on
+# two threads, 73 s on one), so two notebooks at once keep two cores busier than one, and
+# both runs of a notebook compute on the same threads, hence print the same figures. The
+# browser suite compares each notebook's Checks figures with the unit suite's once written.
+test: $(STAMP)
+	@bash tools/run_tests.sh "$(MAKE)"
 
 # The unit tests (pyproject's testpaths); the notebooks run in tests/test_notebook_runs.py.
 # A teacher checks a changed notebook alone with: .venv/bin/pytest notebooks/NN_name.ipynb

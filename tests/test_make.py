@@ -157,3 +157,74 @@ def test_ci_runs_the_test_suite_then_the_colab_and_binder_stacks():
             capture_output=True, text=True, timeout=60,
         )
         assert done.stdout.strip() == f"bash tests/stacks/{script}", done.stdout + done.stderr
+
+
+# ---- make test: the unit and browser suites side by side (tools/run_tests.sh) ----
+
+
+def _project_with_stand_in_suites(tmp_path, *, unit_exit=0, browser_exit=0, browser_sleep=1):
+    """A copy of the Makefile and tools/ whose .venv holds stand-ins for ruff, python and
+    pytest: each logs its start (with its thread settings) and end, the pytest of the unit
+    suite sleeps 1 s, the browser suite's (`pytest tests/ui`) `browser_sleep` s."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tools", project / "tools")
+    shutil.copy(ROOT / "Makefile", project)
+    (project / "pyproject.toml").write_text("")
+    log = project / "calls.log"
+    bin_dir = project / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("ruff", "python", "pytest"):
+        script = bin_dir / name
+        script.write_text(
+            "#!/bin/sh\n"
+            f'echo "start {name} $* threads=$TF_NUM_INTRAOP_THREADS,$OMP_NUM_THREADS '
+            f'wait=$AEHELPERS_UI_CHECKS_WAIT" >> "{log}"\n'
+            f'case "{name} $*" in\n'
+            f'  "pytest tests/ui") sleep {browser_sleep}; code={browser_exit} ;;\n'
+            f'  pytest*) sleep 1; code={unit_exit} ;;\n'
+            "  *) code=0 ;;\n"
+            "esac\n"
+            f'echo "end {name} $*" >> "{log}"\n'
+            "exit $code\n"
+        )
+        script.chmod(0o755)
+    stamp = project / ".venv" / ".installed"
+    stamp.touch()
+    os.utime(stamp, (2e9, 2e9))  # newer than pyproject.toml: nothing to install
+    (project / "build" / "notebook-checks").mkdir(parents=True)
+    (project / "build" / "notebook-checks" / "01_old.txt").write_text("an earlier run's")
+    return project, log
+
+
+def _make_test(project):
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    return subprocess.run([MAKE, "--no-print-directory", "test"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_make_test_runs_both_suites_at_once_on_one_thread_each(tmp_path):
+    project, log = _project_with_stand_in_suites(tmp_path)
+    done = _make_test(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    calls = log.read_text().splitlines()
+    browser = next(i for i, line in enumerate(calls) if line.startswith("start pytest tests/ui"))
+    unit_end = calls.index("end pytest --durations=15")
+    assert browser < unit_end, calls  # the browser suite started before the unit suite ended
+    assert all("threads=1,1" in line for line in calls if line.startswith("start")), calls
+    assert "wait=3600" in calls[browser], calls
+    assert not (project / "build" / "notebook-checks").exists()  # no stale figures
+    assert "the browser suite's output" in done.stdout
+
+
+@pytest.mark.parametrize(("unit_exit", "browser_exit"), [(1, 0), (0, 1)])
+def test_make_test_fails_when_either_suite_fails(tmp_path, unit_exit, browser_exit):
+    # A failed unit suite stops the browser suite at once (it would wait for figures).
+    project, log = _project_with_stand_in_suites(
+        tmp_path, unit_exit=unit_exit, browser_exit=browser_exit,
+        browser_sleep=60 if unit_exit else 1)
+    done = _make_test(project)
+    assert done.returncode != 0
+    failed = "unit" if unit_exit else "browser"
+    assert f"the {failed} suite failed" in done.stderr, done.stdout + done.stderr
+    if unit_exit:
+        assert "end pytest tests/ui" not in log.read_text()

@@ -85,7 +85,10 @@ def test_notebook_runs_with_its_solutions_within_memory(path, quick_env):
     assert stats.peak_rss_bytes <= MEMORY_LIMIT_BYTES, (
         f"peak {stats.peak_rss_bytes / 1e9:.2f} GB over the 1.2 GB budget")
     CHECKS_DIR.mkdir(parents=True, exist_ok=True)
-    (CHECKS_DIR / f"{path.stem}.txt").write_text(stats.checks_text)
+    # Written whole, then renamed: the browser suite, running alongside, may be waiting for it.
+    partial = CHECKS_DIR / f"{path.stem}.txt.partial"
+    partial.write_text(stats.checks_text)
+    partial.replace(CHECKS_DIR / f"{path.stem}.txt")
 
 
 # ---- every solution over seeds 0-4, in quick and full mode (make test-seeds: hours) ----

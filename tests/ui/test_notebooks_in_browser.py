@@ -4,7 +4,9 @@ rendered, the reconstruction browser reacts to its slider, and a clean JavaScrip
 This is each notebook's second run in a new kernel (the first is tests/test_notebook_runs.py,
 with the exercises solved): its "## Checks" cells must print the same figures as that first
 run saved in build/notebook-checks/ (the restart test). CI requires the saved figures
-(AEHELPERS_REQUIRE_BROWSER=1); elsewhere a missing file only skips the comparison.
+(AEHELPERS_REQUIRE_BROWSER=1); elsewhere a missing file only skips the comparison. `make
+test` runs both suites at once: there each notebook's comparison waits for the first run's
+figures, up to AEHELPERS_UI_CHECKS_WAIT seconds.
 
 Run with ``pytest tests/ui`` (quick mode and the offline data are set up by conftest.py).
 One screenshot per notebook lands in tests/ui/screenshots/ (git ignores it). Timeouts can
@@ -219,6 +221,10 @@ def _lines(text):
 def checks_differ(report, notebook, *, required):
     """Compare the Checks cells' printed figures with the first run's; a problem line or None."""
     saved = CHECKS_DIR / f"{notebook.stem}.txt"
+    # make test runs the unit suite alongside: wait for its figures of this notebook.
+    deadline = time.monotonic() + seconds("AEHELPERS_UI_CHECKS_WAIT", 0)
+    while not saved.is_file() and time.monotonic() < deadline:
+        time.sleep(2)
     if not saved.is_file():
         return (f"no saved figures of the first run ({saved}): run tests/test_notebook_runs.py "
                 "first") if required else None
