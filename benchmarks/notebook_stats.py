@@ -208,6 +208,20 @@ def run_notebook(path, env=None, *, timeout=3600):
 
 
 SOLUTION = re.compile(r"<details>.*?```python\n(.*?)```.*?</details>", re.S)
+EXERCISE = re.compile(r"### Exercise (\d+)\b")
+
+
+def folded_solutions(path):
+    """{N: the python block folded into the text of `### Exercise N`} for a notebook's path."""
+    import nbformat
+
+    found = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        heading = EXERCISE.match(cell.source.lstrip()) if cell.cell_type == "markdown" else None
+        solution = SOLUTION.search(cell.source) if heading else None
+        if solution:
+            found[int(heading.group(1))] = solution.group(1)
+    return found
 
 
 def _tags(cell):

@@ -4,7 +4,6 @@ The Keras code is taken from the notebooks' cells (and from an exercise's soluti
 change to a notebook that breaks its "same layers" sentence fails here.
 """
 
-import re
 from pathlib import Path
 
 import nbformat
@@ -12,6 +11,7 @@ import pytest
 
 import aehelpers as ae
 from aehelpers.exercises._inspect import layers
+from benchmarks.notebook_stats import folded_solutions
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -36,10 +36,7 @@ def _run_cell(name, marker, **namespace):
 
 def _solution(name, exercise):
     """The python block of the solution of `### Exercise N` in notebook `name`."""
-    for cell in _cells(name):
-        if cell.cell_type == "markdown" and cell.source.startswith(f"### Exercise {exercise}:"):
-            return re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
-    raise AssertionError(f"{name} has no Exercise {exercise}")
+    return folded_solutions(NOTEBOOKS / name)[exercise]
 
 
 def _describe(model):

@@ -15,6 +15,7 @@ from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback, notebook01, notebook02
+from benchmarks.notebook_stats import folded_solutions
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -27,9 +28,7 @@ def _quick_and_fresh_hints(monkeypatch):
 
 def _solutions(name):
     """The python block of each exercise's folded solution, in order."""
-    cells = nbformat.read(NOTEBOOKS / name, as_version=4).cells
-    return [re.search(r"```python\n(.*?)```", c.source, re.S).group(1) for c in cells
-            if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
+    return list(folded_solutions(NOTEBOOKS / name).values())
 
 
 def _verdict(capsys):

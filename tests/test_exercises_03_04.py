@@ -2,16 +2,15 @@
 hints grow stronger on a repeat, every notebook solution passes, and the checks that train
 keep their margins over several seeds in quick and full mode (the slow tests)."""
 
-import re
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback, notebook03
+from benchmarks.notebook_stats import folded_solutions
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NB03, NB04 = "03_deep_fashion_autoencoder.ipynb", "04_convolutional_autoencoder.ipynb"
@@ -45,13 +44,9 @@ def _solution(name, exercise, **namespace):
     """Run the python block of `### Exercise N`'s solution; return the names it defines."""
     import keras
 
-    for cell in nbformat.read(NOTEBOOKS / name, as_version=4).cells:
-        if cell.cell_type == "markdown" and cell.source.startswith(f"### Exercise {exercise}:"):
-            source = re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
-            namespace = {"keras": keras, "ae": ae, "np": np, **namespace}
-            exec(source, namespace)  # noqa: S102
-            return namespace
-    raise AssertionError(f"{name} has no Exercise {exercise}")
+    namespace = {"keras": keras, "ae": ae, "np": np, **namespace}
+    exec(folded_solutions(NOTEBOOKS / name)[exercise], namespace)  # noqa: S102
+    return namespace
 
 
 def _verdict(capsys, ok, *words):

@@ -7,7 +7,6 @@ notebook06.py (06's re-measured by the seeds test at the end of this file, make 
 and each solution runs against its check in tests/test_notebook_runs.py.
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback
+from benchmarks.notebook_stats import folded_solutions
 
 
 @pytest.fixture(autouse=True)
@@ -371,8 +371,7 @@ def test_06_better_vae_keeps_its_margin_over_five_seeds(quick, shared_data, monk
     monkeypatch.setenv("AEHELPERS_QUICK", "1" if quick else "0")
     cells = nbformat.read(NB06, as_version=4).cells
     sizes = next(c.source for c in cells if c.source.startswith("S = ae.sizes"))
-    solution = re.search(r"```python\n(.*?)```", next(
-        c.source for c in cells if c.source.startswith("### Exercise 3")), re.S).group(1)
+    solution = folded_solutions(NB06)[3]
     gains = []
     for seed in SEEDS:
         ae.setup_notebook(seed, verbose=False)

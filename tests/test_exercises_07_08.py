@@ -12,7 +12,6 @@ clear of the band's edge.
 """
 
 import inspect
-import re
 from pathlib import Path
 
 import nbformat
@@ -22,6 +21,7 @@ from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback
+from benchmarks.notebook_stats import folded_solutions
 
 
 @pytest.fixture(autouse=True)
@@ -583,9 +583,7 @@ def test_the_small_head_check_rejects_bad_options():
 
 def _solution_source(exercise):
     """The python block folded into notebook 08's `### Exercise N` text."""
-    cell = next(c for c in nbformat.read(NB08, as_version=4).cells
-                if c.source.startswith(f"### Exercise {exercise}"))
-    return re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
+    return folded_solutions(NB08)[exercise]
 
 
 def _notebook08_until_the_classifiers(monkeypatch, shared_data, *, quick, seed):

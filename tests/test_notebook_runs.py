@@ -20,6 +20,7 @@ from benchmarks.notebook_stats import (
     MEMORY_LIMIT_BYTES,
     SOLUTION,
     fill_in_solutions,
+    folded_solutions,
     notebook_stats,
 )
 
@@ -54,6 +55,18 @@ def test_filling_in_solutions_replaces_only_answer_cells():
     nb.cells[0].source = "### Exercise 1: no solution here"
     with pytest.raises(ValueError, match="without a folded"):
         fill_in_solutions(nb)
+
+
+def test_folded_solutions_are_found_by_exercise_number(tmp_path):
+    folded = "<details><summary>A solution</summary>\n\n```python\n{}\n```\n</details>"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("### Exercise 1: x\n\n" + folded.format("a = 1")),
+        nbformat.v4.new_markdown_cell("Not an exercise\n\n" + folded.format("b = 2")),
+        nbformat.v4.new_markdown_cell("### Exercise 12 (open): y\n\n" + folded.format("c = 3")),
+        nbformat.v4.new_markdown_cell("### Exercise 3: no solution folded here"),
+    ])
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    assert folded_solutions(tmp_path / "nb.ipynb") == {1: "a = 1\n", 12: "c = 3\n"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
