@@ -346,8 +346,9 @@ def test_a_smaller_kl_weight_does_not_count_as_a_better_vae(capsys):
 NB06 = Path(__file__).resolve().parents[1] / "notebooks" / "06_variational_autoencoder.ipynb"
 
 # What the solution gained (nats of test loss below the notebook's VAE; the goal is 10),
-# measured by the test below, seeds 0-4. Quick mode: 37.9, 35.0, 33.8, 33.8, 37.6.
-MEASURED_06_GAIN_MIN = {"quick": 33.8}
+# measured by the test below, seeds 0-4. Quick mode: 37.9, 35.0, 33.8, 33.8, 37.6; full mode:
+# 33.1, 33.7, 34.7, 33.5, 33.2.
+MEASURED_06_GAIN_MIN = {"quick": 33.8, "full": 33.1}
 
 
 def test_the_measured_vae_gains_clear_the_goal():

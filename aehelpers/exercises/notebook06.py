@@ -178,7 +178,7 @@ def check_kl_term(kl_term):
 # against the solution's (latent_dim=8), both trained as the notebook trains them, seeds 0-4
 # (tests/test_exercises_05_06.py, make test-seeds). Quick mode (6,000 training and 1,000
 # test digits, 12 epochs): gains of 33.8 to 37.9 nats; full mode (10,000 and 10,000, 30
-# epochs): 33.1 and 33.7 nats for seeds 0 and 1 (seeds 2-4 not yet run); the goal is 10.
+# epochs): 33.1 to 34.7 nats; the goal is 10.
 # Exercise 1, seeds 0 and 1 in quick mode: the mean training image's term (204.8) lies 55.6
 # and 55.5 nats above the trained VAE's reconstruction term and 338.6 below that of all
 # pixels 0.5 (543.4): choice "b" by a wide margin.
