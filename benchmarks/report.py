@@ -108,8 +108,9 @@ taken; its load came and went (a process's CPU time over wall time swung between
   then `unbatch`) gained 1.2-1.3x in scripts (deep, 60,000 images: 2,937-3,003 against
   2,244 images/s) with a steady RSS over 3 epochs. In a notebook kernel it was faster
   still and far too big: notebook 03 in full mode (its `ae.batches` swapped for this
-  pipeline in a copy) took 216 s against 392 s (its deep model's training cell 152 s
-  against 319 s) but peaked at 1,891 MiB against 1,071 MiB: not adopted. One TensorFlow thread
+  pipeline in a copy; a job of ours ran beside both at the lowest priority) took 216 s
+  against 392 s (its deep model's training cell 152 s against 319 s) but peaked at 1,891
+  MiB against 1,071 MiB: not adopted. One TensorFlow thread
   against two: notebook 02 (quick, with solutions) 73 s against 61 s of wall time, 64
   against 69 s of CPU; hence `make test` runs its two suites side by side on one thread
   each.
