@@ -110,7 +110,13 @@ taken; its load came and went (a process's CPU time over wall time swung between
   still and far too big: notebook 03 in full mode (its `ae.batches` swapped for this
   pipeline in a copy; a job of ours ran beside both at the lowest priority) took 216 s
   against 392 s (its deep model's training cell 152 s against 319 s) but peaked at 1,891
-  MiB against 1,071 MiB: not adopted. One TensorFlow thread
+  MiB against 1,071 MiB: not adopted. With glibc told, from the kernel itself, to give
+  every allocation of 1 MiB or more back to the system and to keep at most 2 arenas
+  (`mallopt(M_MMAP_THRESHOLD, 1 MiB)`, `mallopt(M_ARENA_MAX, 2)` through `ctypes`): 182 s
+  and 1,390 MiB, still over the budget (a lead: the rest of the growth is not found). Its
+  figures also differed from the notebook's own run in the third decimal (validation BCE
+  before training 0.6933 against 0.6948), so the swap is not yet the same computation.
+  One TensorFlow thread
   against two: notebook 02 (quick, with solutions) 73 s against 61 s of wall time, 64
   against 69 s of CPU; hence `make test` runs its two suites side by side on one thread
   each.
