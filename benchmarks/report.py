@@ -97,29 +97,29 @@ taken; its load came and went (a process's CPU time over wall time swung between
   (two runs); but the 19,200 copied images of each fit raised 08's peak to 1.24 GB (fed
   through a `PyDataset` instead, every fit's images stayed in memory: 2.2 GB). The notebook
   now cuts each classifier's updates into four fits (its row in the table above).
-- **Measured on 2026-11-30** (matmul 171 GFLOP/s; other jobs of ours paused; one run
-  each, so read the ratios, not the seconds). Tracing: a model's first `fit` spends about
-  2 s before its first step (the VAE: 2.15 s for one batch, 0.07 s for the same fit again),
-  its first `evaluate` about 0.3 s; in quick mode that is a large share of a short `fit`.
-  Per image, `ae.batches` against a cached `tf.data` pipeline of tensors (6,000 digits,
-  batch 32, 100 steps per execution, tracing excluded): the deep dense autoencoder 2,317
-  against 4,737 images/s, the VAE 1,775 against 2,887. Handing Keras 100 batches per Python
-  call (`tf.data.Dataset.from_generator` over stacks of the very batches `ae.batches` cuts,
-  then `unbatch`) gained 1.2-1.3x in scripts (deep, 60,000 images: 2,937-3,003 against
-  2,244 images/s) with a steady RSS over 3 epochs. In a notebook kernel it was faster
-  still and far too big: notebook 03 in full mode (its `ae.batches` swapped for this
-  pipeline in a copy; a job of ours ran beside both at the lowest priority) took 216 s
-  against 392 s (its deep model's training cell 152 s against 319 s) but peaked at 1,891
-  MiB against 1,071 MiB: not adopted. With glibc told, from the kernel itself, to give
-  every allocation of 1 MiB or more back to the system and to keep at most 2 arenas
-  (`mallopt(M_MMAP_THRESHOLD, 1 MiB)`, `mallopt(M_ARENA_MAX, 2)` through `ctypes`): 182 s
-  and 1,390 MiB, still over the budget (a lead: the rest of the growth is not found). Its
+- **Measured on 2026-11-30** (matmul 171 GFLOP/s; one run each, so read the ratios, not the
+  seconds; the script measurements with our other jobs paused). Tracing: a model's first
+  `fit` spends about 2 s before its first step (the VAE: 2.15 s for one batch, 0.07 s for
+  the same fit again), its first `evaluate` about 0.3 s; in quick mode that is a large share
+  of a short `fit`. Throughput of `ae.batches` against a cached `tf.data` pipeline of
+  tensors (6,000 digits, batch 32, 100 steps per execution, tracing excluded): the deep
+  dense autoencoder 2,317 against 4,737 images/s, the VAE 1,775 against 2,887. Handing Keras
+  100 batches per Python call (`tf.data.Dataset.from_generator` over stacks of the very
+  batches `ae.batches` cuts, then `unbatch`) gained about 1.3x in scripts (deep, 60,000
+  images: 2,937-3,003 against 2,244 images/s) with a steady RSS over 3 epochs. In a notebook
+  kernel it was faster still and far too big: notebook 03 in full mode (its `ae.batches`
+  swapped for this pipeline in a copy; a job of ours ran beside both at the lowest priority)
+  took 216 s against 392 s (its deep model's training cell 152 s against 319 s) but peaked
+  at 1,891 MiB against 1,071 MiB (the budget: 1,144 MiB): not adopted. With glibc told, from
+  the kernel itself, to give every allocation of 1 MiB or more back to the system and to
+  keep at most 2 arenas (`mallopt(M_MMAP_THRESHOLD, 1 MiB)`, `mallopt(M_ARENA_MAX, 2)`
+  through `ctypes`): 182 s and 1,390 MiB, still over the budget of 1,144 MiB (1.2 GB): the
+  arenas explain part of the growth, the rest is not yet found. The swapped pipeline's
   figures also differed from the notebook's own run in the third decimal (validation BCE
-  before training 0.6933 against 0.6948), so the swap is not yet the same computation.
-  One TensorFlow thread
-  against two: notebook 02 (quick, with solutions) 73 s against 61 s of wall time, 64
-  against 69 s of CPU; hence `make test` runs its two suites side by side on one thread
-  each.
+  before training 0.6933 against 0.6948), so the swap is not yet the same computation. One
+  TensorFlow thread against two: notebook 02 (quick, with solutions) 73 s against 61 s of
+  wall time, 64 against 69 s of CPU; hence `make test` runs its two suites side by side on
+  one thread each.
 - **Not tried for lack of time**: bigger batches for the dense models (the per-batch cost
   is fixed, so batch 128 would pay it a quarter as often; on arrays it gave 0.705 of PCA-32
   against 0.685 at batch 32 in half the CPU time, an older measure), lighter conv

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -164,8 +165,9 @@ def test_ci_runs_the_test_suite_then_the_colab_and_binder_stacks():
 
 def _project_with_stand_in_suites(tmp_path, *, unit_exit=0, browser_exit=0, browser_sleep=1):
     """A copy of the Makefile and tools/ whose .venv holds stand-ins for ruff, python and
-    pytest: each logs its start (with its thread settings) and end, the pytest of the unit
-    suite sleeps 1 s, the browser suite's (`pytest tests/ui`) `browser_sleep` s."""
+    pytest: each logs its start (with its process id and thread settings) and end, the
+    pytest of the unit suite sleeps 1 s, the browser suite's (`pytest tests/ui`)
+    `browser_sleep` s."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tools", project / "tools")
     shutil.copy(ROOT / "Makefile", project)
@@ -177,7 +179,7 @@ def _project_with_stand_in_suites(tmp_path, *, unit_exit=0, browser_exit=0, brow
         script = bin_dir / name
         script.write_text(
             "#!/bin/sh\n"
-            f'echo "start {name} $* threads=$TF_NUM_INTRAOP_THREADS,$OMP_NUM_THREADS '
+            f'echo "start {name} $* pid=$$ threads=$TF_NUM_INTRAOP_THREADS,$OMP_NUM_THREADS '
             f'wait=$AEHELPERS_UI_CHECKS_WAIT" >> "{log}"\n'
             f'case "{name} $*" in\n'
             f'  "pytest tests/ui") sleep {browser_sleep}; code={browser_exit} ;;\n'
@@ -197,9 +199,17 @@ def _project_with_stand_in_suites(tmp_path, *, unit_exit=0, browser_exit=0, brow
 
 
 def _make_test(project):
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    # Neither make's own variables nor the settings under test come from this process.
+    unset = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "AEHELPERS_UI_CHECKS_WAIT",
+             "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
+             "OPENBLAS_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run([MAKE, "--no-print-directory", "test"], cwd=project, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+def _line(calls, prefix):
+    return next(i for i, line in enumerate(calls) if line.startswith(prefix))
 
 
 def test_make_test_runs_both_suites_at_once_on_one_thread_each(tmp_path):
@@ -207,12 +217,16 @@ def test_make_test_runs_both_suites_at_once_on_one_thread_each(tmp_path):
     done = _make_test(project)
     assert done.returncode == 0, done.stdout + done.stderr
     calls = log.read_text().splitlines()
-    browser = next(i for i, line in enumerate(calls) if line.startswith("start pytest tests/ui"))
-    unit_end = calls.index("end pytest --durations=15")
-    assert browser < unit_end, calls  # the browser suite started before the unit suite ended
+    browser_start = _line(calls, "start pytest tests/ui")
+    unit_start = _line(calls, "start pytest --")
+    browser_end, unit_end = _line(calls, "end pytest tests/ui"), _line(calls, "end pytest --")
+    # Each started before the other ended: they ran at the same time.
+    assert browser_start < unit_end and unit_start < browser_end, calls
     assert all("threads=1,1" in line for line in calls if line.startswith("start")), calls
-    assert "wait=3600" in calls[browser], calls
-    assert not (project / "build" / "notebook-checks").exists()  # no stale figures
+    assert "wait=3600" in calls[browser_start], calls
+    checks = project / "build" / "notebook-checks"
+    assert not (checks / "01_old.txt").exists()  # no stale figures
+    assert (checks / "unit-suite-ended").is_file()  # the browser suite waits no longer
     assert "the browser suite's output" in done.stdout
 
 
@@ -227,4 +241,15 @@ def test_make_test_fails_when_either_suite_fails(tmp_path, unit_exit, browser_ex
     failed = "unit" if unit_exit else "browser"
     assert f"the {failed} suite failed" in done.stderr, done.stdout + done.stderr
     if unit_exit:
-        assert "end pytest tests/ui" not in log.read_text()
+        calls = log.read_text().splitlines()
+        assert "end pytest tests/ui" not in calls, calls
+        pid = int(re.search(r"pid=(\d+)", calls[_line(calls, "start pytest tests/ui")]).group(1))
+        assert _state(pid) == "Z", "the browser suite still runs"
+
+
+def _state(pid):
+    """The process's state letter from /proc; Z (a zombie) when it has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

@@ -112,8 +112,8 @@ SETUP_CALL = re.compile(r"ae\.setup_notebook\(\)")
 @pytest.mark.seeds
 @pytest.mark.parametrize("quick", [True, False], ids=["quick", "full"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_every_solution_passes_its_check_for_seeds_0_to_4(path, quick, tmp_path):
-    """The whole notebook with its solutions, its setup cell seeded 0 to 4 in turn.
+def test_every_solution_passes_its_check_for_every_seed(path, quick, tmp_path):
+    """The whole notebook with its solutions, its setup cell seeded 0 to 4 (SEEDS) in turn.
 
     Full mode needs the full data: with the local folder's first 10,000 MNIST training
     digits, notebook 02 (all 60,000 for a learner) runs on those 10,000.

@@ -221,9 +221,11 @@ def _lines(text):
 def checks_differ(report, notebook, *, required):
     """Compare the Checks cells' printed figures with the first run's; a problem line or None."""
     saved = CHECKS_DIR / f"{notebook.stem}.txt"
-    # make test runs the unit suite alongside: wait for its figures of this notebook.
+    # make test runs the unit suite alongside: wait for its figures of this notebook, unless
+    # it has ended (tools/run_tests.sh then writes unit-suite-ended: no figures will come).
     deadline = time.monotonic() + seconds("AEHELPERS_UI_CHECKS_WAIT", 0)
-    while not saved.is_file() and time.monotonic() < deadline:
+    while (not saved.is_file() and not (CHECKS_DIR / "unit-suite-ended").is_file()
+           and time.monotonic() < deadline):
         time.sleep(2)
     if not saved.is_file():
         return (f"no saved figures of the first run ({saved}): run tests/test_notebook_runs.py "
