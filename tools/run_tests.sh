@@ -4,8 +4,8 @@
 # the Makefile, above its test target. The unit suite's output is shown as it runs, the
 # browser suite's (kept in build/test-browser.log) once both have ended. Fails when either
 # suite fails. The browser suite waits for the unit suite's figures of each notebook; it is
-# stopped (as Ctrl-C stops pytest, so that it shuts its JupyterLab down) when the unit suite
-# fails, and on Ctrl-C.
+# stopped (with SIGTERM, which it takes as Ctrl-C, so that it shuts its JupyterLab down) when
+# the unit suite fails, and on Ctrl-C.
 # Usage: bash tools/run_tests.sh MAKE   (the make program to call; make passes $(MAKE))
 set -u
 make_cmd=${1:-make}
@@ -21,13 +21,13 @@ set -m  # the browser suite in a process group of its own, so that all of it can
 "$make_cmd" --no-print-directory test-browser > "$log" 2>&1 < /dev/null &
 browser=$!
 set +m
-stop_browser() {  # interrupt it as Ctrl-C would; terminate what is left after 60 s
-    kill -INT -- -"$browser" 2>/dev/null || return 0
+stop_browser() {  # SIGTERM, which the suite takes as Ctrl-C (tests/ui/conftest.py); then KILL
+    kill -TERM -- -"$browser" 2>/dev/null || return 0
     for _ in $(seq 60); do
         kill -0 -- -"$browser" 2>/dev/null || return 0
         sleep 1
     done
-    kill -TERM -- -"$browser" 2>/dev/null
+    kill -KILL -- -"$browser" 2>/dev/null
 }
 trap 'stop_browser; exit 130' INT
 trap 'stop_browser; exit 143' TERM

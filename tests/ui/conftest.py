@@ -13,6 +13,7 @@ default ../shared/data when it exists). It is shut down, kernels included, whate
 
 import os
 import shutil
+import signal
 
 import pytest
 from ui_harness import (
@@ -26,6 +27,16 @@ from ui_harness import (
 )
 
 NOTEBOOKS_KEY = pytest.StashKey[list]()
+
+
+def _stop_as_ctrl_c(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+# SIGTERM (how make test stops this suite when the unit suite fails) ends the run as Ctrl-C
+# does, so that the fixtures below still shut JupyterLab and its kernels down. (SIGINT itself
+# cannot serve: a job started in the background of a script ignores it, and so do its children.)
+signal.signal(signal.SIGTERM, _stop_as_ctrl_c)
 
 
 def pytest_configure(config):
