@@ -224,6 +224,19 @@ def folded_solutions(path):
     return found
 
 
+def notebook_sizes(path):
+    """The ``S`` of a notebook's ``S = ae.sizes(...)`` cell, in the mode AEHELPERS_QUICK sets."""
+    import nbformat
+
+    import aehelpers as ae
+
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.source.startswith("S = ae.sizes"))
+    namespace = {"ae": ae}
+    exec(cell.source, namespace)  # noqa: S102 (the notebook's own cell)
+    return namespace["S"]
+
+
 def _tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 

@@ -15,7 +15,7 @@ from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback, notebook01, notebook02
-from benchmarks.notebook_stats import folded_solutions
+from benchmarks.notebook_stats import folded_solutions, notebook_sizes
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -312,7 +312,7 @@ def pca32_mse(mnist, pca32_back):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, capsys):
     (x_train, _), (x_test, _) = mnist
-    S = ae.sizes(n_train=None, n_test=10_000, epochs=20, quick={"epochs": 10})
+    S = notebook_sizes(NOTEBOOKS / "02_mnist_autoencoder.ipynb")  # full mode, as set above
     namespace = _exec_with_keras(_solutions("02_mnist_autoencoder.ipynb")[2], seed,
                                  {"x_train": x_train, "S": S})
     model = namespace["my_small_code"]
@@ -333,7 +333,7 @@ def test_small_code_solution_beats_pca32_in_full_mode_over_five_seeds(monkeypatc
     if not (SHARED_DATA / "mnist").is_dir():
         pytest.skip(f"no local data at {SHARED_DATA}")
     monkeypatch.setenv("AEHELPERS_QUICK", "0")
-    S = ae.sizes(n_train=None, n_test=10_000, epochs=20, quick={"epochs": 10})
+    S = notebook_sizes(NOTEBOOKS / "02_mnist_autoencoder.ipynb")  # full mode, as set above
     (x_train, _), (x_test, _) = ae.load_mnist(data_dir=SHARED_DATA, n_train=S.n_train,
                                               n_test=S.n_test)
     pca = PCA(n_components=32, random_state=0).fit(x_train.reshape(len(x_train), -1))

@@ -15,7 +15,7 @@ from conftest import SEEDS
 
 import aehelpers as ae
 from aehelpers.exercises import _feedback
-from benchmarks.notebook_stats import folded_solutions
+from benchmarks.notebook_stats import folded_solutions, notebook_sizes
 
 
 @pytest.fixture(autouse=True)
@@ -364,22 +364,18 @@ def test_06_better_vae_keeps_its_margin_over_five_seeds(quick, shared_data, monk
     """Exercise 3's solution against the notebook's VAE (ae.build_vae builds the same layers,
     tests/test_claims_05_06.py), both trained as the notebook trains them, seeds 0-4."""
     import keras
-    import nbformat
 
     from aehelpers.exercises.notebook06 import _vae_terms
 
     monkeypatch.setenv("AEHELPERS_DATA_DIR", str(shared_data))
     monkeypatch.setenv("AEHELPERS_QUICK", "1" if quick else "0")
-    cells = nbformat.read(NB06, as_version=4).cells
-    sizes = next(c.source for c in cells if c.source.startswith("S = ae.sizes"))
+    S = notebook_sizes(NB06)
     solution = folded_solutions(NB06)[3]
     gains = []
     for seed in SEEDS:
         ae.setup_notebook(seed, verbose=False)
         keras.backend.clear_session()
-        namespace = {"ae": ae, "keras": keras, "np": np}
-        exec(sizes, namespace)  # noqa: S102
-        S = namespace["S"]
+        namespace = {"ae": ae, "keras": keras, "np": np, "S": S}
         (x_train, _), (x_test, _) = ae.load_mnist(n_train=S.n_train, n_test=S.n_test)
         vae = ae.build_vae(input_shape=(28, 28), latent_dim=2, hidden_sizes=(512, 256),
                            seed=0).vae
