@@ -120,6 +120,32 @@ taken; its load came and went (a process's CPU time over wall time swung between
   TensorFlow thread against two: notebook 02 (quick, with solutions) 73 s against 61 s of
   wall time, 64 against 69 s of CPU; hence `make test` runs its two suites side by side on
   one thread each.
+- **oneDNN and XLA, measured later on 2026-11-30** (scripts: one process per run, 2 epochs,
+  batch 32, 100 steps per execution, the `ae.batches` pipeline; nothing else of ours
+  running). This CPU (AVX2, no AVX-512) is one on which TensorFlow leaves its oneDNN
+  kernels off: it turns them on by itself only with AVX-512 VNNI, BF16 or AMX. Turned on
+  (`TF_ENABLE_ONEDNN_OPTS=1` before TensorFlow loads), 03's deep dense model on 60,000
+  images took 30-34 s of CPU against 66 s (9-10 s of wall per epoch against 18), and 04's
+  conv model on 30,000 images 41-44 s against 65 s, with weights bit-identical in two
+  processes (op determinism on); notebook 03 in full mode, one run each: 209 s against
+  247 s of wall, 227 against 332 s of CPU, peak 1,086 MiB against 1,072 (that run asked
+  for XLA, which op determinism kept out of effect: see below). But oneDNN's memory
+  grows with every model a notebook trains: notebook 04 in quick mode with its solutions
+  (two runs side by side, one thread each) took 68 s of CPU against 114 s and peaked at
+  1,035 MiB against 972 (7 MiB more after its first training, 72 MiB more by its end), and
+  in a clean-clone CI run (both test suites side by side) it peaked at 1.21 GB, over the
+  1.2 GB budget. Capping oneDNN's primitive cache (`ONEDNN_PRIMITIVE_CACHE_CAPACITY` 16 or
+  64) left that peak where it was (1,033-1,035 MiB). Not adopted; the strongest lead left
+  (2x on the dense models, 1.5x on the conv ones) once its memory is found. To measure it,
+  note that `benchmarks/notebook_stats.py` imports Keras before a notebook's first cell, so
+  a setting made by `import aehelpers` reaches a measured kernel only through the
+  environment. XLA (`jit_compile=True`) had no effect with op determinism on (the weights
+  came out bit-identical to a run without it, in the same time); with op determinism off,
+  the deep dense model ran 8-9.5 s per epoch against 18-20 s (reproducible in two
+  processes), the conv model showed no clear gain and 200 MB more, and notebook 03 in full
+  mode took 150-158 s but peaked at 1,242-1,255 MiB (budget 1,144 MiB): each XLA
+  compilation keeps memory (about 130 MiB for the first, 20-120 MiB for each further one).
+  Not adopted.
 - **Not tried for lack of time**: bigger batches for the dense models (the per-batch cost
   is fixed, so batch 128 would pay it a quarter as often; on arrays it gave 0.705 of PCA-32
   against 0.685 at batch 32 in half the CPU time, an older measure), lighter conv
