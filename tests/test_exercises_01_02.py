@@ -312,7 +312,7 @@ def pca32_mse(mnist, pca32_back):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, capsys):
     (x_train, _), (x_test, _) = mnist
-    S = notebook_sizes(NOTEBOOKS / "02_mnist_autoencoder.ipynb")  # full mode, as set above
+    S = notebook_sizes(NOTEBOOKS / "02_mnist_autoencoder.ipynb")  # quick mode: the fixture above
     namespace = _exec_with_keras(_solutions("02_mnist_autoencoder.ipynb")[2], seed,
                                  {"x_train": x_train, "S": S})
     model = namespace["my_small_code"]
