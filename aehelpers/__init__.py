@@ -23,6 +23,11 @@ __version__ = "0.1.0"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+# Let training steps reuse the memory the previous step freed (see aehelpers/_memory.py).
+from ._memory import keep_freed_memory as _keep_freed_memory  # noqa: E402
+
+_keep_freed_memory()
+
 
 def _declared_names(path):
     """The names listed in the ``__all__`` of the Python file at ``path`` (parsed, not run)."""
