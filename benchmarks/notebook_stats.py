@@ -43,6 +43,10 @@ _MARKER = "__NOTEBOOK_STATS__"
 # training samples of every model.fit call.
 _FIT_TIMER = """\
 import time as _nbs_time
+try:  # first, as in the notebook's own first cell: what importing it sets is in place
+    import aehelpers as _nbs_aehelpers  # before TensorFlow loads (below, through Keras)
+except ImportError:
+    pass
 import keras as _nbs_keras
 _nbs_fits = []
 _nbs_original_fit = _nbs_keras.Model.fit
