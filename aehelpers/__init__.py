@@ -10,6 +10,9 @@ lists without importing the modules (it parses their source) and makes each name
 or folder whose name starts with ``_`` is private and not read. A name listed by two
 modules is an error, and so is a public name that is also the name of a module or folder
 at the top of the package (importing that module would make ``ae.<name>`` the module).
+
+Importing the package also sets glibc's ``M_TOP_PAD`` for the whole process, so that each
+training step reuses the memory the step before it freed (``aehelpers/_memory.py``).
 """
 
 import ast
@@ -17,15 +20,15 @@ import importlib
 import os
 from pathlib import Path
 
+from ._memory import keep_freed_memory as _keep_freed_memory
+
 __version__ = "0.1.0"
 
 # Quiet TensorFlow's C++ start-up chatter (CUDA, oneDNN) before anything imports it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-# Let training steps reuse the memory the previous step freed (see aehelpers/_memory.py).
-from ._memory import keep_freed_memory as _keep_freed_memory  # noqa: E402
-
+# Let each training step reuse the memory the step before it freed (aehelpers/_memory.py).
 _keep_freed_memory()
 
 

@@ -15,7 +15,9 @@ mark (``getrusage(...).ru_maxrss``) read by one extra cell appended to the in-me
 the notebook (so short spikes between two polls are not missed). The file on disk is never
 changed. Two more cells, one at the start and one at the end (both invisible in the file),
 time every ``keras.Model.fit`` call and record which data sets ``aehelpers`` loaded, so a
-caller can tell training time from the rest.
+caller can tell training time from the rest; the first imports aehelpers before Keras, as
+every notebook's first cell does, so what that import sets is in place as in a learner's
+kernel.
 
 With ``solutions=True`` the exercises are run as solved: each exercise's answer cell (tagged
 ``exercise-answer``) gets the code of the solution folded into the exercise's text (the
@@ -40,11 +42,13 @@ MEMORY_LIMIT_BYTES = 1_200_000_000  # the course's limit for one kernel (Binder 
 _MARKER = "__NOTEBOOK_STATS__"
 
 # Prepended to the notebook (in memory only): record the duration and the number of
-# training samples of every model.fit call.
+# training samples of every model.fit call. It imports aehelpers before Keras, as every
+# notebook's first cell does, so the environment variables that import sets for TensorFlow
+# and glibc's M_TOP_PAD (aehelpers/_memory.py) are in place before TensorFlow loads.
 _FIT_TIMER = """\
 import time as _nbs_time
-try:  # first, as in the notebook's own first cell: what importing it sets is in place
-    import aehelpers as _nbs_aehelpers  # before TensorFlow loads (below, through Keras)
+try:
+    import aehelpers as _nbs_aehelpers
 except ImportError:
     pass
 import keras as _nbs_keras

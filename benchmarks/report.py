@@ -74,29 +74,34 @@ size of the real thing, so its time and memory are those of a 60k run; its losse
 checks are not full-data figures (the same 10,000 digits six times over).
 
 What was tried for the speed targets (2 minutes per notebook, 10 for the course), measured
-on this machine on 2026-11-29, which ran about 30% slower on numpy's matmul (145 against
-204 GFLOP/s) and 2-3x slower on training than on 2026-11-27, when the earlier figures were
-taken; its load came and went (a process's CPU time over wall time swung between 1.0 and
-1.7 on 2 cores with nothing else of ours running), so single timings vary by up to 2x:
+on this machine on 2026-11-29 (or on the day a bullet gives), which ran about 30% slower on
+numpy's matmul (145 against 204 GFLOP/s) and 2-3x slower on training than on 2026-11-27,
+when the earlier figures were taken; its load came and went (a process's CPU time over wall
+time swung between 1.0 and 1.7 on 2 cores with nothing else of ours running), so single
+timings vary by up to 2x:
 
-- **Adopted (2026-11-30, latest): memory handed back and taken again at every step.**
-  A training step frees its temporaries and the next step allocates them again; glibc was
-  giving that memory back to the system and faulting it in anew, page by page. In scripts
-  (2 epochs of 30,000 images, batch 32, the `ae.batches` pipeline, one run each): the deep
-  dense model took 4.3 million page faults, 7-9 s of system time per epoch and 10.3 s of
-  wall for its second epoch; the conv model 7.8 million faults and 24.7 s. With glibc asked
-  to keep freed memory at the top of each arena (`mallopt(M_TOP_PAD)`): 16 MiB, which
-  `import aehelpers` now sets (`aehelpers/_memory.py`), took the deep model to 0.14 million
-  faults and 5.5 s, the conv model to 3.2 million and 18-20 s; 32 MiB took the conv model
-  to 0.15-0.3 million and 9-10.5 s, but notebook 03 in full mode to a 1,210 MB peak (over
-  the budget; 1,176 MB with 16 MiB, and 1,117 MB without the setting in the earlier run).
-  1 and 4 MiB changed nothing; one arena for all threads made the conv model fault again.
-  The models' numbers do not change (notebook 04 in quick mode with its solutions printed
-  the same figures). In CI's conditions (one thread, quick mode, solutions) 04 peaked at
-  982 MiB with 16 MiB against 959 without. This, not Python, was most of the gap between
-  `ae.batches` and arrays in the bullets below (with 16 MiB, `ae.batches` fed the deep
-  model 5,400-5,700 images/s against 7,100-7,900 for arrays or `tf.data` without it).
-  The tables above are the first full run with it.
+- **Adopted (2026-11-30, latest): memory given back and taken again at every step.** A
+  training step frees its temporaries and the next step allocates them again; glibc gave
+  that memory back to the system, and the kernel faulted it in again, page by page, when
+  the next step touched it. In scripts (2 epochs of 30,000 images, batch 32, the
+  `ae.batches` pipeline, one run each; times are the second epoch's wall): the deep dense
+  model took 4.3 million page faults, 7-9 s of system time per epoch and 10.3 s; the conv
+  model 7.8 million faults and 24.7 s. With glibc asked to keep freed memory at the top of
+  each arena (`mallopt(M_TOP_PAD)` through `ctypes`): 16 MiB, which `import aehelpers` now
+  sets (`aehelpers/_memory.py`), took the deep model to 0.14 million faults and 5.3-5.5 s,
+  the conv model to 3.2 million and 20.5 s; 32 MiB took the conv model to 0.15-0.31 million
+  faults and 9.1-20.5 s (three runs on a noisy machine), but notebook 03 in full mode to a
+  peak of 1,210 MB, over the 1.2 GB budget (1,176 MB with 16 MiB; 1,117 MB without the
+  setting in the earlier run). For the deep model, pads of 1 and 4 MiB left 4.2 and 3.1
+  million faults; with one arena for all threads (`M_ARENA_MAX` 1) the conv model faulted
+  again (3.5 million at 32 MiB). The models' numbers do not change (notebook 04 in quick
+  mode with its solutions printed the same figures). In CI's conditions (one thread, quick
+  mode, solutions, two kernels side by side) 04 peaked at 1,030 MB with 16 MiB against
+  1,006 MB without. The page faults, not Python, were most of the gap between `ae.batches`
+  and arrays in the bullets below: in the same scripts `ae.batches` fed the deep model
+  about 2,900 images/s without the setting and 5,400-5,700 with 16 MiB; arrays and a
+  `tf.data` pipeline, without it, 7,100-7,900. The tables above are the first full run with
+  it.
 - **The batches pipeline is the bottleneck of the small models.** `ae.batches` is a Keras
   `PyDataset`: Python hands TensorFlow every batch. On 20,000 images the deep dense model
   trained at about 2,000-2,400 images/s through it against 4,500-7,600 on plain arrays. A
@@ -155,16 +160,17 @@ taken; its load came and went (a process's CPU time over wall time swung between
   1.2 GB budget. Capping oneDNN's primitive cache (`ONEDNN_PRIMITIVE_CACHE_CAPACITY` 16 or
   64) left that peak where it was (1,033-1,035 MiB). Not adopted; the strongest lead left
   (2x on the dense models, 1.5x on the conv ones) once its memory is found; measured before
-  the page-fault fix above, so its gain is to be measured again. (At the time,
-  `benchmarks/notebook_stats.py` imported Keras before a notebook's first cell; it now
-  imports aehelpers first, as the notebook does, so what the import sets before TensorFlow
-  loads reaches the measured kernel.) XLA (`jit_compile=True`) had no effect with op determinism on (the weights
-  came out bit-identical to a run without it, in the same time); with op determinism off,
-  the deep dense model ran 8-9.5 s per epoch against 18-20 s (reproducible in two
-  processes), the conv model showed no clear gain and 200 MB more, and notebook 03 in full
-  mode took 150-158 s but peaked at 1,242-1,255 MiB (budget 1,144 MiB): each XLA
-  compilation keeps memory (about 130 MiB for the first, 20-120 MiB for each further one).
-  Not adopted.
+  the page-fault fix above, so its gain is to be measured again. (When these figures were
+  measured, `benchmarks/notebook_stats.py` imported Keras, and so TensorFlow, before
+  aehelpers, so an environment variable that `import aehelpers` sets for TensorFlow, such
+  as `TF_ENABLE_ONEDNN_OPTS`, could not take effect in the measured kernel; it now imports
+  aehelpers first, as every notebook's first cell does.) XLA (`jit_compile=True`) had no
+  effect with op determinism on (the weights came out bit-identical to a run without it,
+  in the same time); with op determinism off, the deep dense model ran 8-9.5 s per epoch
+  against 18-20 s (reproducible in two processes), the conv model showed no clear gain and
+  200 MB more, and notebook 03 in full mode took 150-158 s but peaked at 1,242-1,255 MiB
+  (budget 1,144 MiB): each XLA compilation keeps memory (about 130 MiB for the first,
+  20-120 MiB for each further one). Not adopted.
 - **Not tried for lack of time**: bigger batches for the dense models (the per-batch cost
   is fixed, so batch 128 would pay it a quarter as often; on arrays it gave 0.705 of PCA-32
   against 0.685 at batch 32 in half the CPU time, an older measure), lighter conv

@@ -1,6 +1,7 @@
 """``import aehelpers`` lets a thread reuse the memory it freed (aehelpers/_memory.py)."""
 
-import ctypes.util
+import os
+import platform
 import subprocess
 import sys
 
@@ -8,13 +9,13 @@ import pytest
 
 from aehelpers import _memory
 
-glibc_only = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or "libc.so.6" not in str(ctypes.util.find_library("c")),
-    reason="the setting exists only in glibc",
-)
+glibc_only = pytest.mark.skipif(platform.libc_ver()[0] != "glibc",
+                                reason="M_TOP_PAD is a setting of glibc's malloc")
 
 # Like a training step: a worker thread allocates 40 blocks of 100 kB (the size of a batch of
 # 32 images in float32), writes them, frees them all, 100 times; prints its page faults.
+# It proves that the import keeps freed memory at the top of the thread's arena; it cannot
+# tell M_TOP_PAD from another setting with that effect.
 CHURN = """
 import ctypes, resource, sys, threading
 if sys.argv[1] == "import":
@@ -40,24 +41,60 @@ print(faults[0])
 
 
 def _page_faults(mode):
+    """The worker thread's page faults in CHURN, run in a fresh Python ("plain" or "import")."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}  # glibc's defaults
     done = subprocess.run([sys.executable, "-c", CHURN, mode], capture_output=True, text=True,
-                          check=True)
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
     return int(done.stdout.split()[-1])
 
 
 @glibc_only
 def test_import_aehelpers_stops_freed_memory_going_back_to_the_system_each_step():
     without, with_aehelpers = _page_faults("plain"), _page_faults("import")
-    # 100 rounds of 4 MB: freed to the system, ~1,000 faults a round; kept: one round's worth.
+    # 100 rounds of 4 MB: given back each round, ~1,000 faults a round; kept: one round's worth.
     assert without > 20_000, f"the churn does not fault without aehelpers ({without}): no test"
     assert with_aehelpers < without / 10, (without, with_aehelpers)
 
 
 @glibc_only
-def test_keep_freed_memory_reports_that_glibc_took_the_setting():
+def test_keep_freed_memory_reports_that_glibc_accepted_the_setting():
     assert _memory.keep_freed_memory() is True
+
+
+def _no_c_library(*args, **kwargs):
+    raise AssertionError("the C library was opened")
 
 
 def test_keep_freed_memory_does_nothing_off_linux(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(_memory.ctypes, "CDLL", _no_c_library)
     assert _memory.keep_freed_memory() is False
+
+
+class _Musl:
+    """A C library with mallopt but without glibc's gnu_get_libc_version (like musl)."""
+
+    def mallopt(self, *args):
+        raise AssertionError("mallopt called on a C library that is not glibc")
+
+
+@pytest.mark.parametrize("library", [_Musl, None], ids=["musl", "cannot-open"])
+def test_keep_freed_memory_returns_false_where_the_c_library_is_not_glibc(monkeypatch, library):
+    def open_library(name):
+        if library is None:
+            raise OSError("no such library")
+        return library()
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(_memory.ctypes, "CDLL", open_library)
+    assert _memory.keep_freed_memory() is False
+
+
+@pytest.mark.parametrize(("top_pad", "error"), [
+    (-1, ValueError), (2**31, ValueError), (1.5, TypeError), (True, TypeError), ("16", TypeError),
+])
+def test_keep_freed_memory_rejects_a_bad_pad_naming_it(top_pad, error):
+    with pytest.raises(error, match="top_pad"):
+        _memory.keep_freed_memory(top_pad)
