@@ -42,13 +42,21 @@ MEMORY_LIMIT_BYTES = 1_200_000_000  # the course's limit for one kernel (Binder 
 _MARKER = "__NOTEBOOK_STATS__"
 
 # Prepended to the notebook (in memory only): record the duration and the number of
-# training samples of every model.fit call. It imports aehelpers before Keras, as every
-# notebook's first cell does, so the environment variables that import sets for TensorFlow
-# and glibc's M_TOP_PAD (aehelpers/_memory.py) are in place before TensorFlow loads.
+# training samples of every model.fit call, and the data sets aehelpers loads. It imports
+# aehelpers (through aehelpers.data) before Keras, as every notebook's first cell does, so the
+# environment variables that import sets for TensorFlow and glibc's M_TOP_PAD
+# (aehelpers/_memory.py) are in place before TensorFlow loads.
 _FIT_TIMER = """\
 import time as _nbs_time
+_nbs_loads = []
 try:
-    import aehelpers as _nbs_aehelpers
+    import aehelpers.data as _nbs_data
+    _nbs_original_load = _nbs_data.load_dataset
+    def _nbs_load(name, *args, **kwargs):
+        result = _nbs_original_load(name, *args, **kwargs)
+        _nbs_loads.append([name, kwargs.get("n_train"), len(result[0][0])])
+        return result
+    _nbs_data.load_dataset = _nbs_load
 except ImportError:
     pass
 import keras as _nbs_keras
@@ -66,17 +74,6 @@ def _nbs_fit(self, x=None, *args, **kwargs):
         _nbs_fits.append([_nbs_time.perf_counter() - _nbs_start, _nbs_n,
                           kwargs.get("epochs", 1)])
 _nbs_keras.Model.fit = _nbs_fit
-_nbs_loads = []
-try:
-    import aehelpers.data as _nbs_data
-    _nbs_original_load = _nbs_data.load_dataset
-    def _nbs_load(name, *args, **kwargs):
-        result = _nbs_original_load(name, *args, **kwargs)
-        _nbs_loads.append([name, kwargs.get("n_train"), len(result[0][0])])
-        return result
-    _nbs_data.load_dataset = _nbs_load
-except ImportError:
-    pass
 """
 
 # Appended to the notebook (in memory only): report the kernel's peak memory and CPU time.
