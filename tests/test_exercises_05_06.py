@@ -99,6 +99,9 @@ def test_a_right_masking_function_passes(capsys):
         (lambda x: x, "raised TypeError"),
         (lambda x, f: None, "returns None"),
         (lambda x, f: x * (np.random.default_rng().random(x.shape[1:]) >= f), "same pixels"),
+        # One mask for all images, 25.5% hidden: the shared mask is the mistake to name.
+        (lambda x, f: x * (np.random.default_rng(0).random(x.shape[1:]) >= 0.85 * f),
+         "same pixels"),
         (lambda x, f: x * (np.random.default_rng(1).random(x.shape) >= f), "two calls"),
     ],
 )
