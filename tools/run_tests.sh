@@ -39,7 +39,12 @@ mkdir -p "$checks" && touch "$ended"
 [ "$unit" -eq 0 ] || stop_browser
 wait "$browser"
 status=$?
-echo "== make test: the browser suite's output (it ran beside the unit suite):"
+if [ "$unit" -eq 0 ]; then
+    echo "== make test: the browser suite's output (it ran beside the unit suite):"
+else  # the stop closes Chromium too: the tests still running then fail with 'closed'
+    echo "== make test: the browser suite's output, stopped when the unit suite failed" \
+         "(its tests that fail with 'Target ... has been closed' failed because of the stop):"
+fi
 cat "$log"
 [ "$unit" -eq 0 ] || { echo "make test: the unit suite failed" >&2; exit 1; }
 [ "$status" -eq 0 ] || { echo "make test: the browser suite failed" >&2; exit 1; }
