@@ -7,6 +7,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from ._memory import free_memory_after_each_cell
+
 __all__ = [
     "setup_notebook", "set_seed", "quick_mode", "sizes", "QUICK_SIZES", "cache_dir",
     "in_colab"
@@ -205,7 +207,9 @@ def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
     """Prepare a notebook: quiet TensorFlow, seed everything, pick the plotly renderer.
 
     Call it once at the top of every notebook. Prints one line with the versions, the seed,
-    the device (CPU, or how many GPUs), the mode and the data source. Rejects a bad seed.
+    the device (CPU, or how many GPUs), the mode and the data source. In IPython it also has
+    every cell free the garbage it left and give free memory back to the system when it
+    ends (``aehelpers/_memory.py``). Rejects a bad seed.
     """
     _check_seed("setup_notebook", seed)
     tf = _quiet_tensorflow()
@@ -218,6 +222,7 @@ def setup_notebook(seed=DEFAULT_SEED, *, verbose=True):
         )
     set_seed(seed)
     _pick_plotly_renderer()
+    free_memory_after_each_cell()
     if verbose:
         from .data import describe_data_source
 

@@ -1,9 +1,11 @@
 """``import aehelpers`` lets a thread reuse the memory it freed (aehelpers/_memory.py)."""
 
+import gc
 import os
 import platform
 import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -98,3 +100,111 @@ def test_keep_freed_memory_returns_false_where_the_c_library_is_not_glibc(monkey
 def test_keep_freed_memory_rejects_a_bad_pad_naming_it(top_pad, error):
     with pytest.raises(error, match="top_pad"):
         _memory.keep_freed_memory(top_pad)
+
+
+# ----- after each cell: the garbage it left is collected, free memory is given back
+
+# The main thread allocates and frees 8 MB, which the pad keeps at the top of the main arena;
+# the process's resident memory is printed then, and again after give_back_free_memory.
+KEPT_THEN_GIVEN_BACK = """
+import ctypes, os
+from aehelpers import _memory
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+def resident():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+blocks = [libc.malloc(100_000) for _ in range(80)]
+for block in blocks:
+    ctypes.memset(block, 1, 100_000)
+for block in blocks:
+    libc.free(block)
+kept = resident()
+print(_memory.give_back_free_memory(), kept, resident())
+"""
+
+
+@glibc_only
+def test_give_back_free_memory_returns_what_the_pad_kept():
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    done = subprocess.run([sys.executable, "-c", KEPT_THEN_GIVEN_BACK], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    answer, kept, after = done.stdout.split()[-3:]
+    assert answer == "True"
+    assert int(kept) - int(after) > 6_000_000, (kept, after)  # most of the 8 MB
+
+
+def test_give_back_free_memory_does_nothing_where_the_c_library_is_not_glibc(monkeypatch):
+    monkeypatch.setattr(_memory, "_glibc", lambda: None)
+    assert _memory.give_back_free_memory() is False
+
+
+class _Shell:
+    """Just what free_memory_after_each_cell uses of an IPython shell: its event manager."""
+
+    def __init__(self):
+        from IPython.core.events import EventManager, available_events
+
+        self.events = EventManager(self, available_events)
+
+    def run_cell(self):
+        self.events.trigger("post_run_cell", object())  # what IPython does after a cell
+
+
+@pytest.fixture
+def cells(monkeypatch):
+    """Count gc.freeze and give_back_free_memory calls instead of making them."""
+    calls = {"freeze": 0, "give back": 0}
+    monkeypatch.setattr(_memory.gc, "freeze", lambda: calls.update(freeze=calls["freeze"] + 1))
+    monkeypatch.setattr(_memory, "give_back_free_memory",
+                        lambda: calls.update({"give back": calls["give back"] + 1}))
+    return calls
+
+
+class _Cycle:
+    """An object in a reference cycle, like a Keras model and its layers."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(cells):
+    shell = _Shell()
+    assert _memory.free_memory_after_each_cell(shell) is True
+    assert _memory.free_memory_after_each_cell(shell) is True  # a second setup_notebook
+    assert len(shell.events.callbacks["post_run_cell"]) == 1
+    assert cells["freeze"] == 1
+    gc.disable()  # only the cell's end may collect the cycle
+    try:
+        left = weakref.ref(_Cycle())
+        assert left() is not None
+        shell.run_cell()
+        assert left() is None
+    finally:
+        gc.enable()
+    shell.run_cell()
+    assert cells["give back"] == 2
+
+
+def test_free_memory_after_each_cell_does_nothing_outside_ipython(monkeypatch, cells):
+    ipython = pytest.importorskip("IPython")
+    monkeypatch.setattr(ipython, "get_ipython", lambda: None)  # a script, not a kernel
+    assert _memory.free_memory_after_each_cell() is False
+    monkeypatch.delitem(sys.modules, "IPython")
+    assert _memory.free_memory_after_each_cell() is False
+    assert cells["freeze"] == 0
+
+
+def test_setup_notebook_sets_it_up_in_the_running_ipython(monkeypatch, cells):
+    import IPython
+
+    import aehelpers as ae
+
+    shell = _Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    ae.setup_notebook(0, verbose=False)
+    shell.run_cell()
+    assert cells == {"freeze": 1, "give back": 1}
