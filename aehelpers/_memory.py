@@ -21,8 +21,8 @@ After each cell of a notebook (``setup_notebook`` calls ``free_memory_after_each
 the garbage the cell left (a model it replaced, say) is collected and free memory is handed
 back, so that memory does not pile up while a learner reruns cells. Measured on the
 benchmark machine in quick mode with the solutions, one thread: notebook 03 peaked at
-952 MiB against 1,001-1,006 MiB without it, notebook 06 at 993 MiB against 1,007 MiB, with
-the same CPU time.
+952 MiB against 995-1,010 MiB in 15 runs without it, notebook 06 at 993 MiB against
+1,007 MiB, with the same CPU time.
 """
 
 import ctypes

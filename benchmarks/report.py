@@ -80,7 +80,20 @@ when the earlier figures were taken; its load came and went (a process's CPU tim
 time swung between 1.0 and 1.7 on 2 cores with nothing else of ours running), so single
 timings vary by up to 2x:
 
-- **Adopted (2026-11-30, latest): memory given back and taken again at every step.** A
+- **Adopted (2026-11-30, after the tables' run): garbage collected after every cell.**
+  A model that a cell replaced sits in reference cycles (its layers point back to it) that
+  Python frees only at a full collection of its garbage collector, which with TensorFlow
+  loaded (half a million objects) came rarely and took about a second. `setup_notebook` now
+  freezes the objects alive at setup out of the collector's sight (`gc.freeze`) and, after
+  every cell, collects (tens of milliseconds) and hands free memory back (`malloc_trim`).
+  In quick mode with the solutions on one thread (the unit suite's run): notebook 03
+  peaked at 952 MiB (one run) against 995-1,010 MiB in 15 runs without it, 06 at 993
+  against 1,007 MiB (one run each), with the same CPU time. A CI run had failed on 03 at
+  1.20 GB, 140 MB over its usual peak there; the cause of that one run was not found (the
+  pad's arenas were the same in every run examined: six of 16 keep 16 MiB), but the
+  garbage left between collections varies from run to run. The tables above were measured
+  before this change.
+- **Adopted (2026-11-30): memory given back and taken again at every step.** A
   training step frees its temporaries and the next step allocates them again; glibc gave
   that memory back to the system, and the kernel faulted it in again, page by page, when
   the next step touched it. In scripts (2 epochs of 30,000 images, batch 32, the
