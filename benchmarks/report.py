@@ -90,9 +90,9 @@ timings vary by up to 2x:
   peaked at 952 MiB (one run) against 995-1,010 MiB in 15 runs without it, 06 at 993
   against 1,007 MiB (one run each), with the same CPU time. A CI run had failed on 03 at
   1.20 GB, 140 MB over its usual peak there; the cause of that one run was not found (the
-  pad's arenas were the same in every run examined: six of 16 keep 16 MiB), but the
-  garbage left between collections varies from run to run. The tables above were measured
-  before this change.
+  pad's arenas were the same in every run examined: six of 16 keep 16 MiB); how much
+  garbage waits for a collection depends on when the collector happens to run, which other
+  threads' allocations move. The tables above were measured before this change.
 - **Adopted (2026-11-30): memory given back and taken again at every step.** A
   training step frees its temporaries and the next step allocates them again; glibc gave
   that memory back to the system, and the kernel faulted it in again, page by page, when
