@@ -12,8 +12,8 @@ modules is an error, and so is a public name that is also the name of a module o
 at the top of the package (importing that module would make ``ae.<name>`` the module).
 
 Importing the package also sets glibc's ``M_TOP_PAD`` for the whole process, so that each
-training step reuses the memory the step before it freed; ``setup_notebook`` has each cell
-collect its garbage when it ends (``aehelpers/_memory.py``).
+training step reuses the memory the step before it freed; and ``setup_notebook`` has each
+cell collect its garbage and give free memory back when it ends (``aehelpers/_memory.py``).
 """
 
 import ast

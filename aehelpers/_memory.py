@@ -1,4 +1,4 @@
-"""Memory in the course's kernels: a training step reuses what the step before it freed.
+"""Memory in the course's kernels: training steps reuse freed memory, cells free their garbage.
 
 A Keras training step allocates its temporaries (activations, gradients, the optimizer's
 updates) and frees them before the next step. The usual C library on Linux, glibc, gives
@@ -21,8 +21,8 @@ After each cell of a notebook (``setup_notebook`` calls ``free_memory_after_each
 the garbage the cell left (a model it replaced, say) is collected and free memory is handed
 back, so that memory does not pile up while a learner reruns cells. Measured on the
 benchmark machine in quick mode with the solutions, one thread: notebook 03 peaked at
-952 MiB against 995-1,010 MiB in 15 runs without it, notebook 06 at 993 MiB against
-1,007 MiB, with the same CPU time.
+952 MiB (one run) against 995-1,010 MiB in 15 runs without it (CPU time 53 s against
+50-57 s), notebook 06 at 993 MiB against 1,007 MiB (one run each; 135 s and 140 s of CPU).
 """
 
 import ctypes
@@ -51,24 +51,31 @@ def keep_freed_memory(top_pad=TOP_PAD_BYTES):
 def give_back_free_memory():
     """Hand the memory glibc holds free back to the system (``malloc_trim``); True if any was.
 
-    It releases the free pages of every arena except the pad kept at the top of a thread's
-    arena. Does nothing and returns False where the C library is not glibc.
+    It releases the whole free pages inside every arena and the free top of the main arena,
+    its pad included; the free top of a thread's arena stays (``free`` keeps it near the
+    pad). Does nothing and returns False where the C library is not glibc.
     """
     libc = _glibc()
-    return libc is not None and libc.malloc_trim(0) == 1
+    if libc is None:
+        return False
+    libc.malloc_trim.argtypes = [ctypes.c_size_t]
+    return libc.malloc_trim(0) == 1
 
 
 def free_memory_after_each_cell(shell=None):
-    """Make IPython collect garbage and give free memory back after every cell; True if set.
+    """Make IPython collect garbage and give free memory back after every cell; True once set.
 
     A model that a cell replaced (run the cell again, and the old model is garbage) sits in
-    reference cycles that Python frees only when its garbage collector next runs a full
-    collection, which with TensorFlow loaded is rare and takes about a second. So the first
-    call moves the objects alive now (TensorFlow's and Keras's, half a million) out of the
-    collector's sight (``gc.freeze``), and then after every cell ``gc.collect`` frees what the
-    cell left behind (tens of milliseconds) and :func:`give_back_free_memory` hands the
-    memory back. ``shell`` defaults to the running IPython (none outside IPython and Jupyter:
-    returns False). Calling it again changes nothing.
+    reference cycles (for one, the model holds its compiled train function, which refers
+    back to the model). A trained model has long reached the collector's oldest generation, so
+    Python frees it only at a full collection, which with TensorFlow loaded comes rarely and
+    takes about a second. So the first call moves the objects alive now (TensorFlow's and
+    Keras's, half a million) out of the collector's sight (``gc.freeze``: they are still
+    freed when nothing refers to them, but a cycle among them is never collected), and then
+    after every cell ``gc.collect`` frees what the cell left behind (tens of milliseconds)
+    and :func:`give_back_free_memory` hands the memory back. ``shell`` defaults to the
+    running IPython (none outside IPython and Jupyter: returns False). Calling it again
+    changes nothing.
     """
     if shell is None:
         ipython = sys.modules.get("IPython")  # not imported here: a script has no cells

@@ -81,18 +81,21 @@ time swung between 1.0 and 1.7 on 2 cores with nothing else of ours running), so
 timings vary by up to 2x:
 
 - **Adopted (2026-11-30, after the tables' run): garbage collected after every cell.**
-  A model that a cell replaced sits in reference cycles (its layers point back to it) that
-  Python frees only at a full collection of its garbage collector, which with TensorFlow
+  A model that a cell replaced sits in reference cycles (it holds its compiled train
+  function, which refers back to it); once trained it has reached the garbage collector's
+  oldest generation, so Python frees it only at a full collection, which with TensorFlow
   loaded (half a million objects) came rarely and took about a second. `setup_notebook` now
   freezes the objects alive at setup out of the collector's sight (`gc.freeze`) and, after
   every cell, collects (tens of milliseconds) and hands free memory back (`malloc_trim`).
   In quick mode with the solutions on one thread (the unit suite's run): notebook 03
-  peaked at 952 MiB (one run) against 995-1,010 MiB in 15 runs without it, 06 at 993
-  against 1,007 MiB (one run each), with the same CPU time. A CI run had failed on 03 at
-  1.20 GB, 140 MB over its usual peak there; the cause of that one run was not found (the
-  pad's arenas were the same in every run examined: six of 16 keep 16 MiB); how much
-  garbage waits for a collection depends on when the collector happens to run, which other
-  threads' allocations move. The tables above were measured before this change.
+  peaked at 952 MiB (one run) against 995-1,010 MiB in 15 runs without it (53 s of CPU
+  against 50-57 s), 06 at 993 against 1,007 MiB (one run each; 135 and 140 s of CPU). In
+  full mode 03 peaked at 1,118 MiB (1,172 MB; one run, beside a CI run) against the table's
+  1,190 MB. A CI run had failed on 03 in quick mode at 1,147 MiB, about 130 MiB over its
+  peak in another CI run (1,014 MiB). That run's cause was not found: the 16 MiB pads were
+  the same in every run examined (six of the 16 malloc arenas held one); a likely one is
+  the garbage waiting for a collection, whose timing the kernel's other Python threads move
+  by allocating too. The tables above were measured before this change.
 - **Adopted (2026-11-30): memory given back and taken again at every step.** A
   training step frees its temporaries and the next step allocates them again; glibc gave
   that memory back to the system, and the kernel faulted it in again, page by page, when

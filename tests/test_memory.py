@@ -1,4 +1,5 @@
-"""``import aehelpers`` lets a thread reuse the memory it freed (aehelpers/_memory.py)."""
+"""Memory (aehelpers/_memory.py): ``import aehelpers`` lets a thread reuse the memory it freed,
+and in IPython each cell's garbage is collected and free memory given back when it ends."""
 
 import gc
 import os
@@ -12,7 +13,7 @@ import pytest
 from aehelpers import _memory
 
 glibc_only = pytest.mark.skipif(platform.libc_ver()[0] != "glibc",
-                                reason="M_TOP_PAD is a setting of glibc's malloc")
+                                reason="M_TOP_PAD and malloc_trim are glibc's")
 
 # Like a training step: a worker thread allocates 40 blocks of 100 kB (the size of a batch of
 # 32 images in float32), writes them, frees them all, 100 times; prints its page faults.
@@ -156,9 +157,19 @@ class _Shell:
 
 @pytest.fixture
 def cells(monkeypatch):
-    """Count gc.freeze and give_back_free_memory calls instead of making them."""
-    calls = {"freeze": 0, "give back": 0}
-    monkeypatch.setattr(_memory.gc, "freeze", lambda: calls.update(freeze=calls["freeze"] + 1))
+    """Count gc.freeze and give_back_free_memory calls instead of making them.
+
+    Each counted freeze also records whether the garbage made before it was collected first
+    (a cycle in ``calls["garbage"]``, for the tests that make one).
+    """
+    calls = {"freeze": 0, "give back": 0, "garbage": None, "collected before freeze": None}
+
+    def freeze():
+        calls["freeze"] += 1
+        if calls["garbage"] is not None:
+            calls["collected before freeze"] = calls["garbage"]() is None
+
+    monkeypatch.setattr(_memory.gc, "freeze", freeze)
     monkeypatch.setattr(_memory, "give_back_free_memory",
                         lambda: calls.update({"give back": calls["give back"] + 1}))
     return calls
@@ -173,10 +184,19 @@ class _Cycle:
 
 def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(cells):
     shell = _Shell()
-    assert _memory.free_memory_after_each_cell(shell) is True
+    enabled = gc.isenabled()
+    gc.disable()  # only the first call may collect it, before it freezes what is alive
+    try:
+        cells["garbage"] = weakref.ref(_Cycle())
+        assert _memory.free_memory_after_each_cell(shell) is True
+    finally:
+        if enabled:
+            gc.enable()
+    assert cells["collected before freeze"] is True
     assert _memory.free_memory_after_each_cell(shell) is True  # a second setup_notebook
     assert len(shell.events.callbacks["post_run_cell"]) == 1
     assert cells["freeze"] == 1
+    enabled = gc.isenabled()
     gc.disable()  # only the cell's end may collect the cycle
     try:
         left = weakref.ref(_Cycle())
@@ -184,7 +204,8 @@ def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(
         shell.run_cell()
         assert left() is None
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
     shell.run_cell()
     assert cells["give back"] == 2
 
@@ -207,4 +228,4 @@ def test_setup_notebook_sets_it_up_in_the_running_ipython(monkeypatch, cells):
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     ae.setup_notebook(0, verbose=False)
     shell.run_cell()
-    assert cells == {"freeze": 1, "give back": 1}
+    assert (cells["freeze"], cells["give back"]) == (1, 1)
