@@ -43,14 +43,19 @@ print(faults[0])
 """
 
 
-def _page_faults(mode):
-    """The worker thread's page faults in CHURN, run in a fresh Python ("plain" or "import")."""
+def _fresh_python(code, *args):
+    """Run ``code`` in a fresh Python with glibc's default malloc settings; return its words."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}  # glibc's defaults
-    done = subprocess.run([sys.executable, "-c", CHURN, mode], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           env=env, timeout=300)
     assert done.returncode == 0, done.stderr
-    return int(done.stdout.split()[-1])
+    return done.stdout.split()
+
+
+def _page_faults(mode):
+    """The worker thread's page faults in CHURN, run in a fresh Python ("plain" or "import")."""
+    return int(_fresh_python(CHURN, mode)[-1])
 
 
 @glibc_only
@@ -128,12 +133,7 @@ print(_memory.give_back_free_memory(), kept, resident())
 
 @glibc_only
 def test_give_back_free_memory_returns_what_the_pad_kept():
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
-    done = subprocess.run([sys.executable, "-c", KEPT_THEN_GIVEN_BACK], capture_output=True,
-                          text=True, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr
-    answer, kept, after = done.stdout.split()[-3:]
+    answer, kept, after = _fresh_python(KEPT_THEN_GIVEN_BACK)[-3:]
     assert answer == "True"
     assert int(kept) - int(after) > 6_000_000, (kept, after)  # most of the 8 MB
 
