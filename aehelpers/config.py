@@ -35,12 +35,14 @@ def quick_mode():
 
 
 def sizes(*, quick=None, **full):
-    """Return the full-course sizes given as keywords, shrunk to QUICK_SIZES in quick mode.
+    """Return the full-course sizes given as keywords, or the quick ones in quick mode.
 
-    A full value may be None, meaning "all there is" (e.g. ``n_train=None``: every
-    training image); quick mode replaces it by the quick size. ``quick`` may override
-    QUICK_SIZES for one notebook (e.g. ``quick={"epochs": 5}``). Rejects non-integer or
-    non-positive sizes. Returns a named tuple, so both ``s.epochs`` and
+    In quick mode a size named in QUICK_SIZES is shrunk to it (never grown: a full value
+    already smaller stays). A full value may be None, meaning "all there is" (e.g.
+    ``n_train=None``: every training image); quick mode replaces it by the quick size.
+    ``quick`` sets one notebook's own quick sizes, used as given, even above the full value
+    (e.g. ``quick={"n_train": 12_000, "epochs": 20}``: fewer images, more epochs). Rejects
+    non-integer or non-positive sizes. Returns a named tuple, so both ``s.epochs`` and
     ``n_train, epochs = sizes(...)`` work.
     """
     if not full:
@@ -55,8 +57,10 @@ def sizes(*, quick=None, **full):
     chosen = dict(full)
     if quick_mode():
         for name, value in chosen.items():
-            if name in overrides:
-                chosen[name] = overrides[name] if value is None else min(value, overrides[name])
+            if name in (quick or {}) or (name in QUICK_SIZES and value is None):
+                chosen[name] = overrides[name]
+            elif name in QUICK_SIZES:
+                chosen[name] = min(value, QUICK_SIZES[name])
         shown = ", ".join(f"{k}={v}" for k, v in chosen.items())
         print(f"Quick mode ({QUICK_ENV}=1): {shown}")
     return collections.namedtuple("Sizes", chosen)(**chosen)

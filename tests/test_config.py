@@ -51,6 +51,14 @@ def test_sizes_accept_a_per_notebook_quick_override(monkeypatch):
     assert ae.sizes(epochs=30, quick={"epochs": 5}).epochs == 5
 
 
+def test_a_notebooks_own_quick_size_is_used_as_given_even_above_the_full_one(monkeypatch):
+    monkeypatch.setenv("AEHELPERS_QUICK", "1")
+    s = ae.sizes(n_train=60_000, epochs=6, quick={"epochs": 10})
+    assert (s.n_train, s.epochs) == (ae.QUICK_SIZES["n_train"], 10)  # fewer images, more epochs
+    monkeypatch.setenv("AEHELPERS_QUICK", "0")
+    assert ae.sizes(n_train=60_000, epochs=6, quick={"epochs": 10}).epochs == 6
+
+
 def test_sizes_none_means_all_outside_quick_mode_and_the_quick_size_inside(monkeypatch):
     monkeypatch.setenv("AEHELPERS_QUICK", "0")
     assert ae.sizes(n_train=None, epochs=20).n_train is None
