@@ -2,6 +2,7 @@
 
 import ast
 import importlib.metadata
+import json
 import re
 import shutil
 import subprocess
@@ -210,3 +211,48 @@ def test_sync_notebooks_writes_a_changed_run_time_into_the_teachers_guide(tmp_pa
     section = guide.split("## 07 · ")[1].split("\n## ")[0]
     assert "**Run time.** About 9 min on a 2-core CPU (quick mode: about 3 min)." in section
     assert guide.lower().count("about 9 min") == 2  # the table and 07's section alone
+
+
+def test_sync_notebooks_writes_the_measured_run_times_from_the_benchmark(tmp_path):
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("notebooks", "docs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(ROOT / "aehelpers", tmp_path / "aehelpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    rows = [  # 01 and 02 measured (02 also on its 60k stand-in), 03 failed, the rest absent
+        {"notebook": "01_3d_to_2d.ipynb", "mode": "quick", "seconds": 21.0, "error": None},
+        {"notebook": "01_3d_to_2d.ipynb", "mode": "full", "seconds": 131.0, "error": None},
+        {"notebook": "02_mnist_autoencoder.ipynb", "mode": "quick", "seconds": 80.0, "error": None},
+        {"notebook": "02_mnist_autoencoder.ipynb", "mode": "full", "seconds": 44.0, "error": None},
+        {"notebook": "02_mnist_autoencoder.ipynb", "mode": "full, 60k stand-in", "seconds": 38.0,
+         "error": None},
+        {"notebook": "03_deep_fashion_autoencoder.ipynb", "mode": "quick", "seconds": 9.0,
+         "error": None},
+        {"notebook": "03_deep_fashion_autoencoder.ipynb", "mode": "full", "seconds": 9.0,
+         "error": "CellExecutionError"},
+    ]
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "results.json").write_text(
+        json.dumps({"sections": {"3": {"rows": rows}}}))
+    before = {p.name: nbformat.read(p, as_version=4).cells[0].source
+              for p in (tmp_path / "notebooks").glob("*.ipynb")}
+    tool = [sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--root", str(tmp_path)]
+    done = subprocess.run([*tool, "--run-times"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    def first_cell(name):
+        return nbformat.read(tmp_path / "notebooks" / name, as_version=4).cells[0].source
+
+    assert ("Run time: about 2 min on a 2-core CPU (quick mode: < 1 min)."
+            in first_cell("01_3d_to_2d.ipynb"))
+    assert ("Run time: about 40 s on a 2-core CPU with all 60,000 digits (quick mode: about "
+            "1.5 min)." in first_cell("02_mnist_autoencoder.ipynb"))
+    for name, source in before.items():  # a failed or missing run changes nothing
+        if not name.startswith(("01", "02")):
+            assert first_cell(name) == source, name
+    readme = (tmp_path / "README.md").read_text()
+    assert "| about 2 min on a 2-core CPU (quick mode: < 1 min) |" in readme
+    assert subprocess.run([*tool, "--check"], capture_output=True, text=True).returncode == 0
+    refused = subprocess.run([*tool, "--check", "--run-times"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "--run-times" in refused.stderr

@@ -10,14 +10,18 @@ notebooks' own titles and "Run time" lines, and so are the run times of the teac
 (docs/teaching.md): its table (between ``<!-- run-times -->`` and ``<!-- /run-times -->``)
 and the "**Run time.** ...)." sentence that opens each notebook's section there. Notebooks
 are read and written with nbformat.
-``--check`` changes nothing and exits 1 when a file is stale.
+``--check`` changes nothing and exits 1 when a file is stale. ``--run-times`` first writes
+each notebook's "Run time: ..." sentence from the full benchmark's measured wall times
+(``benchmarks/results.json``, section 3; written by ``python benchmarks/run.py``).
 
-    python tools/sync_notebooks.py          # rewrite what is out of step
-    python tools/sync_notebooks.py --check  # used by the tests
+    python tools/sync_notebooks.py              # rewrite what is out of step
+    python tools/sync_notebooks.py --run-times  # after a full benchmark run
+    python tools/sync_notebooks.py --check      # used by the tests
 """
 
 import argparse
 import ast
+import json
 import re
 import sys
 from pathlib import Path
@@ -34,6 +38,7 @@ BADGES = re.compile(r"<!-- badges -->(?:.*?<!-- /badges -->)?", re.S)
 INSTALL = re.compile(r'"aehelpers @ git\+[^"]*"')
 TABLE = re.compile(r"<!-- notebook-table -->.*?<!-- /notebook-table -->", re.S)
 RUN_TIME = re.compile(r"run time:?\**\s*(.+?)(?:\.\s|\.?$)", re.I | re.M)
+RUN_TIME_SENTENCE = re.compile(r"Run time: .*?\)\.")
 GUIDE_TABLE = re.compile(r"<!-- run-times -->.*?<!-- /run-times -->", re.S)
 GUIDE_SECTION_RUN_TIME = r"(^## {number} · [^\n]*\n.*?)\*\*Run time\.\*\* .*?\)\."
 
@@ -123,6 +128,49 @@ def sync_guide(text, paths):
     return GUIDE_TABLE.sub(lambda _: "\n".join(rows), text, count=1)
 
 
+def _about(seconds):
+    """A wall time as the notebooks give it: "about 40 s", "about 2.5 min"."""
+    if seconds < 55:
+        return f"about {max(10, round(seconds / 10) * 10)} s"
+    return f"about {round(seconds / 30) / 2:g} min"
+
+
+def run_time_sentence(modes):
+    """The "Run time: ..." sentence from a notebook's benchmark rows ({mode: row}), or None.
+
+    None when the full or the quick run is missing or failed. An MNIST notebook measured on
+    a 60k stand-in (the full training set's size) is timed by that run.
+    """
+    full, quick = modes.get("full"), modes.get("quick")
+    if not full or not quick or full.get("error") or quick.get("error"):
+        return None
+    quick_text = "< 1 min" if quick["seconds"] < 60 else _about(quick["seconds"])
+    stand_in = next((row for mode, row in modes.items() if "stand-in" in mode), None)
+    if stand_in and not stand_in.get("error"):
+        return (f"Run time: {_about(stand_in['seconds'])} on a 2-core CPU with all 60,000 "
+                f"digits (quick mode: {quick_text}).")
+    return f"Run time: {_about(full['seconds'])} on a 2-core CPU (quick mode: {quick_text})."
+
+
+def write_run_times(root, notebooks):
+    """Write each notebook's run-time sentence from benchmarks/results.json; return the
+    notebooks changed."""
+    results = json.loads((root / "benchmarks" / "results.json").read_text())
+    modes = {}
+    for row in results["sections"]["3"]["rows"]:
+        modes.setdefault(row["notebook"], {})[row["mode"]] = row
+    changed = []
+    for path in notebooks:
+        sentence = run_time_sentence(modes.get(path.name, {}))
+        nb = nbformat.read(path, as_version=4)
+        new = RUN_TIME_SENTENCE.sub(sentence, nb.cells[0].source, count=1) if sentence else None
+        if new is not None and new != nb.cells[0].source:
+            nb.cells[0].source = new
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
 def sync_notebook(path, url, version):
     """Return the notebook (nbformat) with its cells brought in step, or None when already so."""
     nb = nbformat.read(path, as_version=4)
@@ -141,11 +189,18 @@ def main(argv=None):
     parser.add_argument(
         "--root", type=Path, default=ROOT, help="the project folder (default: this repository)"
     )
+    parser.add_argument("--run-times", action="store_true",
+                        help="first write each notebook's run time from benchmarks/results.json")
     args = parser.parse_args(argv)
+    if args.check and args.run_times:
+        parser.error("--run-times writes files: it cannot go with --check")
     root = args.root.resolve()
     url, version = repository_url(root), package_version(root)
     readme = root / "README.md"
     notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    if args.run_times:
+        for path in write_run_times(root, notebooks):
+            print(f"Run time written: {path.relative_to(root)}")
     readme_text = readme.read_text()
     new_readme = sync_text(
         TABLE.sub(lambda _: notebook_table(notebooks), readme_text, count=1), url, version
