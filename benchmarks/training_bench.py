@@ -13,6 +13,7 @@ import numpy as np
 
 import aehelpers as ae
 from aehelpers.training import (
+    DENSE_RECIPE,
     FAST_RECIPE,
     REFERENCE_RECIPE,
     SHALLOW_RECIPE,
@@ -52,7 +53,7 @@ MODELS = {"simple": simple_model, "deep": deep_model, "conv": conv_model}
 
 def model_recipe(kind):
     """Return the recipe the notebooks use for a model kind."""
-    return SHALLOW_RECIPE if kind == "simple" else FAST_RECIPE
+    return {"simple": SHALLOW_RECIPE, "deep": DENSE_RECIPE}.get(kind, FAST_RECIPE)
 
 
 def _images_for(kind, x):

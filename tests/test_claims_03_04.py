@@ -116,3 +116,40 @@ def test_04_exercise_2_solution_is_not_the_pooling_builder_as_the_notebook_says(
     # ... but the builder's decoder uses stride-2 Conv2DTranspose, the solution UpSampling2D.
     assert "UpSampling2D" in mine and "Conv2DTranspose" not in mine
     assert "UpSampling2D" not in theirs and theirs.count("Conv2DTranspose") == 2
+
+
+def _settings(name, monkeypatch, *, quick):
+    from benchmarks.notebook_stats import notebook_settings
+
+    monkeypatch.setenv("AEHELPERS_QUICK", "1" if quick else "0")
+    return notebook_settings(NOTEBOOKS / name)
+
+
+def _training_steps(settings, batch_size):
+    s = settings["S"]
+    return s.epochs * -(-s.n_train // batch_size)
+
+
+def test_03_says_which_recipe_it_trains_with(monkeypatch):
+    recipe = _settings("03_deep_fashion_autoencoder.ipynb", monkeypatch, quick=False)["RECIPE"]
+    assert recipe is ae.DENSE_RECIPE
+    text = _cells("03_deep_fashion_autoencoder.ipynb")[3].source
+    assert f"batches of {recipe.batch_size} images" in text
+    assert f"rate of {recipe.learning_rate:g} that decays to zero" in text
+    assert recipe.schedule == "cosine"
+    assert f"batches of {ae.FAST_RECIPE.batch_size}" in text
+
+
+@pytest.mark.parametrize(("name", "share", "words"), [
+    ("03_deep_fashion_autoencoder.ipynb", (0.2, 1 / 3), "under a third of the full run's"),
+    ("04_convolutional_autoencoder.ipynb", (0.32, 0.35), "a third of the full run's"),
+])
+def test_quick_mode_trains_the_share_of_steps_the_text_gives(name, share, words, monkeypatch):
+    full = _settings(name, monkeypatch, quick=False)
+    quick = _settings(name, monkeypatch, quick=True)
+    batch = full.get("RECIPE", ae.FAST_RECIPE).batch_size
+    ratio = _training_steps(quick, batch) / _training_steps(full, batch)
+    assert share[0] < ratio < share[1], ratio
+    assert quick["S"].epochs > full["S"].epochs  # "for more epochs"
+    assert quick["S"].n_train < full["S"].n_train
+    assert words in " ".join(_cells(name)[3].source.split())

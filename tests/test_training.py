@@ -247,3 +247,11 @@ def test_batches_take_the_batch_size_from_the_recipe_and_reject_a_different_one(
         ae.batches(x, recipe=ae.SHALLOW_RECIPE, batch_size=32)
     with pytest.raises(TypeError, match="recipe"):
         ae.batches(x, recipe="fast")
+
+
+def test_dense_recipe_is_exported_and_batches_more_than_the_fast_one():
+    r = ae.DENSE_RECIPE
+    assert isinstance(r, ae.Recipe) and "DENSE_RECIPE" in dir(ae)
+    assert r.batch_size > ae.FAST_RECIPE.batch_size
+    assert r.schedule == "cosine"
+    assert r.steps_per_execution == ae.FAST_RECIPE.steps_per_execution
