@@ -229,8 +229,9 @@ def folded_solutions(path):
     return found
 
 
-def notebook_sizes(path):
-    """The ``S`` of a notebook's ``S = ae.sizes(...)`` cell, in the mode AEHELPERS_QUICK sets."""
+def notebook_settings(path):
+    """The names a notebook's ``S = ae.sizes(...)`` cell defines (``S``, and e.g. ``RECIPE``),
+    in the mode AEHELPERS_QUICK sets."""
     import nbformat
 
     import aehelpers as ae
@@ -239,7 +240,12 @@ def notebook_sizes(path):
                 if c.source.startswith("S = ae.sizes"))
     namespace = {"ae": ae}
     exec(cell.source, namespace)  # noqa: S102 (the notebook's own cell)
-    return namespace["S"]
+    return namespace
+
+
+def notebook_sizes(path):
+    """The ``S`` of a notebook's ``S = ae.sizes(...)`` cell, in the mode AEHELPERS_QUICK sets."""
+    return notebook_settings(path)["S"]
 
 
 def _tags(cell):
