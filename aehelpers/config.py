@@ -18,8 +18,9 @@ QUICK_ENV = "AEHELPERS_QUICK"
 CACHE_ENV = "AEHELPERS_CACHE_DIR"
 DEFAULT_SEED = 42
 
-# The one place the quick-mode sizes live. Quick mode (AEHELPERS_QUICK=1) is what CI and
-# the browser tests use; a learner always gets the full values written in the notebook.
+# The default quick-mode sizes (a notebook may set its own with sizes(quick=...)). Quick mode
+# (AEHELPERS_QUICK=1) is what CI and the browser tests use; a learner always gets the full
+# values written in the notebook.
 QUICK_SIZES = {
     "n_train": 6_000,
     "n_test": 1_000,
@@ -37,12 +38,12 @@ def quick_mode():
 def sizes(*, quick=None, **full):
     """Return the full-course sizes given as keywords, or the quick ones in quick mode.
 
-    In quick mode a size named in QUICK_SIZES is shrunk to it (never grown: a full value
-    already smaller stays). A full value may be None, meaning "all there is" (e.g.
-    ``n_train=None``: every training image); quick mode replaces it by the quick size.
-    ``quick`` sets one notebook's own quick sizes, used as given, even above the full value
-    (e.g. ``quick={"n_train": 12_000, "epochs": 20}``: fewer images, more epochs). Rejects
-    non-integer or non-positive sizes. Returns a named tuple, so both ``s.epochs`` and
+    In quick mode, a size named in ``quick`` (one notebook's own quick sizes) takes that
+    value as given, even above the full value (e.g. ``quick={"n_train": 12_000, "epochs":
+    20}``: fewer images, more epochs); any other size named in QUICK_SIZES is shrunk to it
+    (never grown: a full value already smaller stays), and a full value of None ("all there
+    is", e.g. ``n_train=None``) takes the quick size. Rejects non-integer or non-positive
+    sizes. Returns a named tuple, so both ``s.epochs`` and
     ``n_train, epochs = sizes(...)`` work.
     """
     if not full:

@@ -51,7 +51,8 @@ class Recipe:
     ``steps_per_execution`` is how many training steps Keras runs in one call into
     TensorFlow: on a CPU, small models spend most of their time in the per-call overhead.
     ``jit_compile`` turns on XLA compilation (slower to start; measured not worth it here).
-    Used in every notebook that trains (01-08), usually as ``ae.FAST_RECIPE``.
+    Used in every notebook that trains (01-08), as ``ae.FAST_RECIPE``, ``ae.DENSE_RECIPE`` or
+    ``ae.SHALLOW_RECIPE``.
 
     Rejects (TypeError for a wrong type, ValueError for a wrong value) a batch_size or
     steps_per_execution that is not a positive integer, a learning rate that is not a
@@ -88,20 +89,22 @@ REFERENCE_RECIPE = Recipe()
 # The course default, chosen by benchmarks/run.py (see benchmarks/RESULTS.md): small
 # batches at a higher rate that decays to zero (more, cheaper updates per epoch), and many
 # steps per call so that Python's per-step overhead vanishes on a CPU. Measured best for the
-# convolutional autoencoders (notebooks 04, 05, 08); the default everywhere.
+# convolutional autoencoder of notebook 04 (also used in 05, 07, 08 and the exercise
+# checks); the default of compile_autoencoder, make_optimizer and batches.
 FAST_RECIPE = Recipe(batch_size=32, learning_rate=3e-3, schedule="cosine", steps_per_execution=100)
 
-# For a deep dense autoencoder (notebook 03): on a CPU a training step of 128 images costs
-# far less than four steps of 32 (the Dense layers' matrix products run faster on bigger
-# batches), so an epoch takes less than half the time; a higher rate makes up for the
-# fewer updates (measured in benchmarks/RESULTS.md, section 2).
+# For deep dense autoencoders (notebooks 03 and 06): on a CPU a training step of 128 images
+# costs far less than four steps of 32 (bigger matrix products use the CPU better, and each
+# step's fixed costs are paid a quarter as often), so an epoch takes less than half the
+# time; a higher rate makes up for the fewer updates (benchmarks/RESULTS.md: section 2's
+# table, section 3's notes).
 DENSE_RECIPE = Recipe(batch_size=128, learning_rate=5e-3, schedule="cosine",
                       steps_per_execution=100)
 
 # For a shallow dense autoencoder (one layer each side, e.g. 784-32-784, notebook 02): such
 # a small model learns in proportion to its number of updates, and a batch of 16 costs
 # little more per epoch than 32 once the per-step overhead is gone. (Deeper models do worse
-# with batch 16: use FAST_RECIPE for them.)
+# with batch 16: use DENSE_RECIPE for dense ones, FAST_RECIPE for convolutional ones.)
 SHALLOW_RECIPE = Recipe(batch_size=16, learning_rate=3e-3, schedule="cosine",
                         steps_per_execution=100)
 

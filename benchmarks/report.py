@@ -38,16 +38,19 @@ seconds because the machine was shared:
 - **`steps_per_execution`** (many steps per call into TensorFlow) is what makes small
   batches affordable: at batch 16, one step per call costs ~2.4x the CPU of 100 steps per
   call; at batch 256 it saves only ~10%.
-- **Higher rates with big batches fail**: at batch 256, rates of 5e-3 and 1e-2 leave 2-13 of
-  the 32 ReLU code units dead and plateau at 0.13-0.16 after 10 epochs; batch 128 at 1e-2
-  does not reach the target either. 3e-3 decaying to 0 (cosine) was reliable over seeds at
-  batch 16-32; 5e-3 at batch 32 was not (one seed of two missed).
+- **Higher rates with big batches fail** (on this shallow model's ReLU code): at batch
+  256, rates of 5e-3 and 1e-2 leave 2-13 of the 32 ReLU code units dead and plateau at
+  0.13-0.16 after 10 epochs; batch 128 at 1e-2 does not reach the target either. 3e-3
+  decaying to 0 (cosine) was reliable over seeds at batch 16-32; 5e-3 at batch 32 was not
+  (one seed of two missed).
 - **Batch 16 vs 32 vs 8**: per sample, batch 8 / 16 / 32 cost about 62 / 45 / 33 µs of CPU;
   batch 16 reaches the target in 3-5 epochs, batch 32 (`FAST_RECIPE`) needs 6-8 (ratio
   ~0.25 by CPU: it misses 0.2 on this model), hence `SHALLOW_RECIPE` for this model only.
   Deeper models do worse at batch 16 (deep dense on Fashion-MNIST, 10 epochs: 0.740 of
   PCA-32 at batch 16, 0.685 at batch 32, 0.705 at batch 128 in half the CPU time), so
-  `FAST_RECIPE` (batch 32) stays the default for them.
+  `FAST_RECIPE` (batch 32) was made the default for them. The dense models of notebooks 03
+  and 06 have since moved to batch 128 at a higher rate, 5e-3 (`DENSE_RECIPE`; see section
+  3's notes).
 - **`jit_compile` (XLA on the CPU)**: ~20% less CPU per epoch, but several seconds of
   compilation per model, more than a whole fast run: off.
 - **A cached, prefetched `tf.data` pipeline**: 10-20% less CPU per epoch than NumPy arrays
@@ -80,7 +83,38 @@ when the earlier figures were taken; its load came and went (a process's CPU tim
 time swung between 1.0 and 1.7 on 2 cores with nothing else of ours running), so single
 timings vary by up to 2x:
 
-- **Adopted (2026-11-30, after the tables' run): garbage collected after every cell.**
+- **Adopted (2026-11-30, evening): batches of 128 for the dense models of 03 and 06, 6
+  epochs for 04.** Scripts, one run each (60,000 Fashion-MNIST training images through
+  `ae.batches`, no validation, Adam with a cosine schedule; the test MSE on the 10,000
+  test images as a fraction of the clipped PCA-32's): the deep dense autoencoder at batch
+  128 and rate 3e-3 reached 0.689 after 10 epochs in 50 s and 0.602 after 20 in 98 s; at
+  batch 256, 0.784 after 10 epochs (3e-3, 47 s) and 0.645 after 20 (5e-3, 79 s); at batch
+  128 and 5e-3, 0.657 after 12 epochs in 61 s, against 0.638 after 10 epochs in 126 s at
+  batch 32 in the 12:56 UTC run (which validated after every epoch; these scripts did
+  not). Hence `ae.DENSE_RECIPE` (batch 128, 5e-3), which notebook 03 uses for 14 epochs
+  (its quick mode, 12,000 images, for 20 epochs: 12 gave 0.96-0.99 of PCA-32 over three
+  seeds, too close to its check at 1.0; 20 gave 0.861 for each of two seeds). An epoch of
+  60,000 images at batch 128 took 3.9 s through `ae.batches` and 5.1 s from arrays (second
+  epochs, one run each): at this batch size the pipeline no longer costs. The conv model
+  did not gain (30,000 images, 10 epochs): 0.590 in 98 s at batch 128 and 3e-3, 0.554 in
+  135 s at batch 128 and 5e-3, 0.546 in 177 s at batch 64 and 3e-3 (the last two beside
+  another job of ours), against 0.510 in 177 s at batch 32: it keeps `FAST_RECIPE`, and
+  notebook 04 trains its two models for 6 epochs instead of 10, to save time (its Checks
+  pass with the same thresholds: the conv model at 0.549 of PCA-32 in a full run, for a
+  check at 0.6). The VAE of notebook 06 (10,000 digits, 30 epochs; three runs beside a
+  notebook run, so the times are inflated alike): test loss 146.5 nats in 152 s at batch
+  32 and 3e-3, 148.4 in 72 s at batch 128 and 5e-3, 149.4 in 99 s at batch 128 and 3e-3:
+  notebook 06 now trains with `DENSE_RECIPE` (its quick mode for 24 epochs instead of 12,
+  since a batch of 128 makes a quarter of the steps per epoch; its Checks pass in both
+  modes). The tables above are the first full run with these settings.
+- **oneDNN measured again with the after-cell collection** (2026-11-30, evening): notebook
+  04 in quick mode with its solutions, one thread: 73 s of CPU and a peak of 1,017 MiB
+  with `TF_ENABLE_ONEDNN_OPTS=1`, against 95 s and 980 MiB without (23% less CPU with
+  oneDNN, but the run without it shared the machine with another job of ours, so that gain
+  is uncertain). The extra memory is smaller than before (37 against 63 MiB) but not gone,
+  and oneDNN's different rounding would change every figure the notebooks quote from
+  measured seeds (07's AUCs, 08's gains, the exercises' margins): not adopted.
+- **Adopted (2026-11-30): garbage collected after every cell.**
   A model that a cell replaced sits in reference cycles (it holds its compiled train
   function, which refers back to it); once trained it has reached the garbage collector's
   oldest generation, so Python frees it only at a full collection, which with TensorFlow
@@ -95,7 +129,7 @@ timings vary by up to 2x:
   peak in another CI run (1,014 MiB). That run's cause was not found: the 16 MiB pads were
   the same in every run examined (six of the 16 malloc arenas held one); a likely one is
   the garbage waiting for a collection, whose timing the kernel's other Python threads move
-  by allocating too. The tables above were measured before this change.
+  by allocating too.
 - **Adopted (2026-11-30): memory given back and taken again at every step.** A
   training step frees its temporaries and the next step allocates them again; glibc gave
   that memory back to the system, and the kernel faulted it in again, page by page, when
@@ -116,7 +150,7 @@ timings vary by up to 2x:
   1,006 MB without. The page faults, not Python, were most of the gap between `ae.batches`
   and arrays in the bullets below: in the same scripts `ae.batches` fed the deep model
   about 2,900 images/s without the setting and 5,400-5,700 with 16 MiB; arrays and a
-  `tf.data` pipeline, without it, 7,100-7,900. The tables above are the first full run with
+  `tf.data` pipeline, without it, 7,100-7,900. The full run of 12:56 UTC was the first with
   it.
 - **The batches pipeline is the bottleneck of the small models.** `ae.batches` is a Keras
   `PyDataset`: Python hands TensorFlow every batch. On 20,000 images the deep dense model
@@ -176,8 +210,8 @@ timings vary by up to 2x:
   1.2 GB budget. Capping oneDNN's primitive cache (`ONEDNN_PRIMITIVE_CACHE_CAPACITY` 16 or
   64) left that peak where it was (1,033-1,035 MiB). Not adopted; the strongest lead left
   (2x on the dense models, 1.5x on the conv ones) once its memory is found; measured before
-  the page-fault fix above, so its gain is to be measured again. (When these figures were
-  measured, `benchmarks/notebook_stats.py` imported Keras, and so TensorFlow, before
+  the page-fault fix above (measured again: see the evening bullet above). (When these
+  figures were measured, `benchmarks/notebook_stats.py` imported Keras, and so TensorFlow, before
   aehelpers, so an environment variable that `import aehelpers` sets for TensorFlow, such
   as `TF_ENABLE_ONEDNN_OPTS`, could not take effect in the measured kernel; it now imports
   aehelpers first, as every notebook's first cell does.) XLA (`jit_compile=True`) had no
@@ -187,10 +221,10 @@ timings vary by up to 2x:
   200 MB more, and notebook 03 in full mode took 150-158 s but peaked at 1,242-1,255 MiB
   (budget 1,144 MiB): each XLA compilation keeps memory (about 130 MiB for the first,
   20-120 MiB for each further one). Not adopted.
-- **Not tried for lack of time**: bigger batches for the dense models (the per-batch cost
-  is fixed, so batch 128 would pay it a quarter as often; on arrays it gave 0.705 of PCA-32
-  against 0.685 at batch 32 in half the CPU time, an older measure), lighter conv
-  encoders for 08 (its Conv2DTranspose 64->32 at 14x14 is 70% of the model's FLOPs), and
+- **Not tried for lack of time**: fewer pretraining epochs or a lighter conv decoder for
+  08 (its Conv2DTranspose 64->32 at 14x14 is 70% of the model's FLOPs; either would change
+  the gains its text and tests quote from seeds 0, 1 and 42 and seeds 0-4, to be measured
+  again), `DENSE_RECIPE` for 07's dense model (its AUCs are quoted from seeds too), and
   sharing 03's trained model with 04 (notebooks must run alone, in Colab too).
 """,
     "4": """\

@@ -128,3 +128,23 @@ def test_notebook01_the_exercise_model_matches_the_notebooks_nonlinear_one():
     assert "batch_size=128, learning_rate=0.02, schedule=\"cosine\"" in recipe
     assert re.search(rf"^EPOCHS = {notebook01.EPOCHS}$",
                      _code_cell("01_3d_to_2d.ipynb", "EPOCHS ="), re.M)
+
+
+def test_01_describes_the_image_notebooks_recipes_as_they_are():
+    text = " ".join(" ".join(c.source.split()) for c in _cells("01_3d_to_2d.ipynb")
+                    if c.cell_type == "markdown" and "ae.DENSE_RECIPE" in c.source)
+    for name in ("SHALLOW_RECIPE", "DENSE_RECIPE", "FAST_RECIPE"):
+        recipe = getattr(ae, name)
+        found = re.search(rf"`ae\.{name}`[^()]*\(batches of (\d+), rate ([\d.]+)\)", text)
+        assert found, f"notebook 01 does not give {name}'s batch size and rate"
+        assert int(found[1]) == recipe.batch_size, (name, found[0])
+        assert float(found[2]) == recipe.learning_rate, (name, found[0])
+        assert recipe.schedule == "cosine"  # "the same schedule" as notebook 01's
+
+
+def test_02_names_the_batch_sizes_of_the_deeper_models_recipes():
+    text = " ".join(c.source for c in _cells("02_mnist_autoencoder.ipynb")
+                    if c.cell_type == "markdown" and "ae.DENSE_RECIPE" in c.source)
+    text = " ".join(text.split())
+    for name in ("DENSE_RECIPE", "FAST_RECIPE"):
+        assert f"`ae.{name}` (batch {getattr(ae, name).batch_size})" in text, name

@@ -133,7 +133,7 @@ def _training_steps(settings, batch_size):
 def test_03_says_which_recipe_it_trains_with(monkeypatch):
     recipe = _settings("03_deep_fashion_autoencoder.ipynb", monkeypatch, quick=False)["RECIPE"]
     assert recipe is ae.DENSE_RECIPE
-    text = _cells("03_deep_fashion_autoencoder.ipynb")[3].source
+    text = " ".join(_cells("03_deep_fashion_autoencoder.ipynb")[3].source.split())
     assert f"batches of {recipe.batch_size} images" in text
     assert f"rate of {recipe.learning_rate:g} that decays to zero" in text
     assert recipe.schedule == "cosine"
