@@ -50,7 +50,6 @@ def sizes(*, quick=None, **full):
         raise TypeError("sizes() needs at least one keyword, e.g. sizes(epochs=20)")
     if quick is not None and not isinstance(quick, dict):
         raise TypeError(f"sizes(): quick must be a dict such as {{'epochs': 5}}, got {quick!r}")
-    overrides = dict(QUICK_SIZES, **(quick or {}))
     checked = [(name, value) for name, value in full.items() if value is not None]
     for name, value in checked + list((quick or {}).items()):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -58,10 +57,10 @@ def sizes(*, quick=None, **full):
     chosen = dict(full)
     if quick_mode():
         for name, value in chosen.items():
-            if name in (quick or {}) or (name in QUICK_SIZES and value is None):
-                chosen[name] = overrides[name]
+            if quick and name in quick:
+                chosen[name] = quick[name]
             elif name in QUICK_SIZES:
-                chosen[name] = min(value, QUICK_SIZES[name])
+                chosen[name] = QUICK_SIZES[name] if value is None else min(value, QUICK_SIZES[name])
         shown = ", ".join(f"{k}={v}" for k, v in chosen.items())
         print(f"Quick mode ({QUICK_ENV}=1): {shown}")
     return collections.namedtuple("Sizes", chosen)(**chosen)
