@@ -38,7 +38,6 @@ BADGES = re.compile(r"<!-- badges -->(?:.*?<!-- /badges -->)?", re.S)
 INSTALL = re.compile(r'"aehelpers @ git\+[^"]*"')
 TABLE = re.compile(r"<!-- notebook-table -->.*?<!-- /notebook-table -->", re.S)
 RUN_TIME = re.compile(r"run time:?\**\s*(.+?)(?:\.\s|\.?$)", re.I | re.M)
-RUN_TIME_SENTENCE = re.compile(r"Run time: .*?\)\.")
 GUIDE_TABLE = re.compile(r"<!-- run-times -->.*?<!-- /run-times -->", re.S)
 GUIDE_SECTION_RUN_TIME = r"(^## {number} · [^\n]*\n.*?)\*\*Run time\.\*\* .*?\)\."
 
@@ -135,8 +134,9 @@ def _about(seconds):
     return f"about {round(seconds / 30) / 2:g} min"
 
 
-def run_time_sentence(modes):
-    """The "Run time: ..." sentence from a notebook's benchmark rows ({mode: row}), or None.
+def measured_run_time(modes):
+    """A notebook's run time as its "Run time:" line gives it, from its benchmark rows
+    ({mode: row}), or None.
 
     None when the full or the quick run is missing or failed. An MNIST notebook measured on
     a 60k stand-in (the full training set's size) is timed by that run.
@@ -147,25 +147,26 @@ def run_time_sentence(modes):
     quick_text = "< 1 min" if quick["seconds"] < 60 else _about(quick["seconds"])
     stand_in = next((row for mode, row in modes.items() if "stand-in" in mode), None)
     if stand_in and not stand_in.get("error"):
-        return (f"Run time: {_about(stand_in['seconds'])} on a 2-core CPU with all 60,000 "
-                f"digits (quick mode: {quick_text}).")
-    return f"Run time: {_about(full['seconds'])} on a 2-core CPU (quick mode: {quick_text})."
+        return (f"{_about(stand_in['seconds'])} on a 2-core CPU with all 60,000 digits "
+                f"(quick mode: {quick_text})")
+    return f"{_about(full['seconds'])} on a 2-core CPU (quick mode: {quick_text})"
 
 
 def write_run_times(root, notebooks):
-    """Write each notebook's run-time sentence from benchmarks/results.json; return the
-    notebooks changed."""
+    """Write each notebook's run time from benchmarks/results.json where its "Run time:"
+    line gives it (the text notebook_facts reads); return the notebooks changed."""
     results = json.loads((root / "benchmarks" / "results.json").read_text())
     modes = {}
     for row in results["sections"]["3"]["rows"]:
         modes.setdefault(row["notebook"], {})[row["mode"]] = row
     changed = []
     for path in notebooks:
-        sentence = run_time_sentence(modes.get(path.name, {}))
+        run_time = measured_run_time(modes.get(path.name, {}))
         nb = nbformat.read(path, as_version=4)
-        new = RUN_TIME_SENTENCE.sub(sentence, nb.cells[0].source, count=1) if sentence else None
-        if new is not None and new != nb.cells[0].source:
-            nb.cells[0].source = new
+        first = nb.cells[0].source
+        found = RUN_TIME.search(first)
+        if run_time and found and found.group(1) != run_time:
+            nb.cells[0].source = first[:found.start(1)] + run_time + first[found.end(1):]
             nbformat.write(nb, path)
             changed.append(path)
     return changed
