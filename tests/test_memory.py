@@ -1,6 +1,7 @@
 """Memory (aehelpers/_memory.py): ``import aehelpers`` lets a thread reuse the memory it freed,
 and in IPython each cell's garbage is collected and free memory given back when it ends."""
 
+import contextlib
 import gc
 import os
 import platform
@@ -182,30 +183,32 @@ class _Cycle:
         self.me = self
 
 
-def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(cells):
-    shell = _Shell()
+@contextlib.contextmanager
+def _automatic_gc_off():
+    """Python's automatic collections off, so that only the code under test collects."""
     enabled = gc.isenabled()
-    gc.disable()  # only the first call may collect it, before it freezes what is alive
+    gc.disable()
     try:
-        cells["garbage"] = weakref.ref(_Cycle())
-        assert _memory.free_memory_after_each_cell(shell) is True
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(cells):
+    shell = _Shell()
+    with _automatic_gc_off():  # only the first call may collect it, before it freezes
+        cells["garbage"] = weakref.ref(_Cycle())
+        assert _memory.free_memory_after_each_cell(shell) is True
     assert cells["collected before freeze"] is True
     assert _memory.free_memory_after_each_cell(shell) is True  # a second setup_notebook
     assert len(shell.events.callbacks["post_run_cell"]) == 1
     assert cells["freeze"] == 1
-    enabled = gc.isenabled()
-    gc.disable()  # only the cell's end may collect the cycle
-    try:
+    with _automatic_gc_off():  # only the cell's end may collect the cycle
         left = weakref.ref(_Cycle())
         assert left() is not None
         shell.run_cell()
         assert left() is None
-    finally:
-        if enabled:
-            gc.enable()
     shell.run_cell()
     assert cells["give back"] == 2
 

@@ -187,13 +187,18 @@ def test_jupyterlab_has_the_widget_and_plotly_extensions_enabled():
         assert "enabled" in line and "OK" in line, f"{extension} not enabled:\n{listing}"
 
 
-def test_sync_notebooks_writes_a_changed_run_time_into_the_teachers_guide(tmp_path):
+def _copy_for_sync(tmp_path):
+    """A copy of what tools/sync_notebooks.py reads and writes, so the real files stay."""
     for name in ("README.md", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    for folder in ("notebooks", "docs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
     shutil.copytree(ROOT / "aehelpers", tmp_path / "aehelpers",
                     ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def test_sync_notebooks_writes_a_changed_run_time_into_the_teachers_guide(tmp_path):
+    _copy_for_sync(tmp_path)
     path = tmp_path / "notebooks" / "07_anomaly_detection.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source, count = re.subn(r"Run time: [^\n]*?\)\.",
@@ -214,12 +219,7 @@ def test_sync_notebooks_writes_a_changed_run_time_into_the_teachers_guide(tmp_pa
 
 
 def test_sync_notebooks_writes_the_measured_run_times_from_the_benchmark(tmp_path):
-    for name in ("README.md", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for folder in ("notebooks", "docs"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copytree(ROOT / "aehelpers", tmp_path / "aehelpers",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_for_sync(tmp_path)
     rows = [  # 01 and 02 measured (02 also on its 60k stand-in), 03 failed, the rest absent
         {"notebook": "01_3d_to_2d.ipynb", "mode": "quick", "seconds": 21.0, "error": None},
         {"notebook": "01_3d_to_2d.ipynb", "mode": "full", "seconds": 131.0, "error": None},
