@@ -43,13 +43,17 @@ def sizes(*, quick=None, **full):
     20}``: fewer images, more epochs); any other size named in QUICK_SIZES is shrunk to it
     (never grown: a full value already smaller stays), and a full value of None ("all there
     is", e.g. ``n_train=None``) takes the quick size. Rejects non-integer or non-positive
-    sizes. Returns a named tuple, so both ``s.epochs`` and
-    ``n_train, epochs = sizes(...)`` work.
+    sizes, and a ``quick`` name that is not one of the sizes given. Returns a named tuple,
+    so both ``s.epochs`` and ``n_train, epochs = sizes(...)`` work.
     """
     if not full:
         raise TypeError("sizes() needs at least one keyword, e.g. sizes(epochs=20)")
     if quick is not None and not isinstance(quick, dict):
         raise TypeError(f"sizes(): quick must be a dict such as {{'epochs': 5}}, got {quick!r}")
+    unknown = sorted(set(quick or {}) - set(full))
+    if unknown:  # a typo such as "epoch" would otherwise be ignored without a word
+        raise ValueError(f"sizes(): quick names {unknown}, which are not among the sizes "
+                         f"given ({', '.join(full)})")
     checked = [(name, value) for name, value in full.items() if value is not None]
     for name, value in checked + list((quick or {}).items()):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:

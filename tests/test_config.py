@@ -68,6 +68,13 @@ def test_sizes_none_means_all_outside_quick_mode_and_the_quick_size_inside(monke
     assert ae.sizes(batch=None).batch is None  # no quick size for it: still "all"
 
 
+@pytest.mark.parametrize("quick_mode_on", ["0", "1"])
+def test_sizes_reject_a_quick_name_that_is_not_a_size(monkeypatch, quick_mode_on):
+    monkeypatch.setenv("AEHELPERS_QUICK", quick_mode_on)
+    with pytest.raises(ValueError, match=r"quick names \['epoch'\].*n_train, epochs"):
+        ae.sizes(n_train=60_000, epochs=20, quick={"epoch": 5})
+
+
 def test_sizes_reject_a_quick_override_that_is_not_a_dict():
     with pytest.raises(TypeError, match="quick must be a dict"):
         ae.sizes(epochs=10, quick=5)
