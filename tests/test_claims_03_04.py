@@ -143,6 +143,7 @@ def test_03_says_which_recipe_it_trains_with(monkeypatch):
 @pytest.mark.parametrize(("name", "share", "words"), [
     ("03_deep_fashion_autoencoder.ipynb", (0.2, 1 / 3), "under a third of the full run's"),
     ("04_convolutional_autoencoder.ipynb", (0.32, 0.35), "a third of the full run's"),
+    ("05_denoising_autoencoder.ipynb", (0.2, 1 / 3), "under a third of the full run's"),
 ])
 def test_quick_mode_trains_the_share_of_steps_the_text_gives(name, share, words, monkeypatch):
     full = _settings(name, monkeypatch, quick=False)

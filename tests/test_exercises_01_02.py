@@ -324,8 +324,9 @@ def test_small_code_solution_beats_pca32_for_every_seed(seed, mnist, pca32_mse, 
 @pytest.mark.seeds
 def test_small_code_solution_beats_pca32_in_full_mode_over_five_seeds(monkeypatch, capsys):
     """Exercise 3 with full mode's sizes: every local training digit (10,000 here; a learner
-    has 60,000), the 10,000 test digits, 20 epochs; PCA-32 fitted on the same digits.
-    Measured on 2026-11-30, seeds 0-4: 0.685 to 0.698 of PCA-32's MSE (goal: below 1)."""
+    has 60,000), the 10,000 test digits, the notebook's full-mode epochs; PCA-32 fitted on the
+    same digits. Measured on 2026-12-01 with 10 epochs, seeds 0-4: 0.724 to 0.737 of PCA-32's
+    MSE (goal: below 1; 0.685 to 0.698 with the 20 epochs of before)."""
     from sklearn.decomposition import PCA
 
     from tests.conftest import SHARED_DATA
