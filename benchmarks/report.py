@@ -104,6 +104,15 @@ timings vary by up to 2x:
   and exercises now pass, seeds 0-4, on the 10,000 local digits for 10 epochs: the
   notebook's model, 6,250 updates). Both passed their seeds tests (`make test-seeds`) in
   full mode.
+- **Tried on 2026-12-01 (morning), not adopted.** Notebook 08 with its 10 pretraining
+  epochs but 400 classifier updates instead of 600 (the night's script, two runs side by
+  side, one thread each): mean gains of 1.13 and 1.72 points at 100 labels per class for
+  seeds 0 and 1, with 38-39 s of CPU in the classifier loop against 48 s. It would save
+  about 20 s of the notebook's 275 s; seeds 2-4 and the exercises were not run with it.
+  Pretraining with batches of 64 (rate 3e-3 with the cosine schedule, 10 epochs) was
+  slower, not faster (243 s of wall against 194 s at batch 32, both measured two runs side
+  by side), and gained less (0.44 and 0.34 points for seeds 42 and 1): per image, this
+  conv model trains no faster at batch 64 than at 32.
 - **Adopted (2026-11-30, evening): batches of 128 for the dense models of 03 and 06, 6
   epochs for 04.** Scripts, one run each (60,000 Fashion-MNIST training images through
   `ae.batches`, no validation, Adam with a cosine schedule; the test MSE on the 10,000
