@@ -189,8 +189,8 @@ def check_bending_half(model, *, seed=0):
 
     ``model`` (untrained) takes and gives 3 numbers through a 2-number code, with a
     nonlinear hidden layer in one half only. The check trains it with the notebook's recipe
-    and requires at most ``HALF_MAX_RATIO`` of PCA's validation error; a model whose
-    decoder is linear is trained too, to show it cannot get there. Prints a verdict;
+    and requires at most ``HALF_MAX_RATIO`` of PCA's validation error; a learner's model
+    whose decoder is linear is still trained, to show it cannot get there. Prints a verdict;
     returns True or False.
     """
     check = "check_bending_half"
