@@ -383,8 +383,8 @@ def check_small_head(train, *, reference, reference_accuracy, x_pool, y_pool, x_
     if accuracy < goal:
         return not_yet(func, "low", f"{said}; the goal is at least {goal:.1%}.",
                        ["Did it train? Fit it for several hundred updates (the notebook's "
-                        "classifiers had 600 updates of 32 images; with 1,000 images that is "
-                        "about 19 epochs), and watch the loss fall.",
+                        "classifiers had 400 updates of 32 images; with 1,000 images that is "
+                        "about 13 epochs), and watch the loss fall.",
                         "If you squeeze each position's 64 features through a 1 x 1 "
                         "convolution, the fewer its maps, the less survives: use as many as "
                         "the budget allows (each costs 65 + 490 weights). A learning rate of "
