@@ -555,6 +555,15 @@ def test_wrong_small_heads_get_their_hint(answer, words, capsys):
     assert "Not yet" in out and words in out, out
 
 
+def _notebook08_steps():
+    """STEPS from notebook 08's parameter cell: the updates each of its classifiers gets."""
+    cell = next(c.source for c in nbformat.read(NB08, as_version=4).cells
+                if c.cell_type == "code" and c.source.startswith("S = ae.sizes"))
+    namespace = {}
+    exec(next(line for line in cell.splitlines() if line.startswith("STEPS =")), namespace)  # noqa: S102
+    return namespace["STEPS"]
+
+
 def test_the_low_accuracy_hint_grows_stronger(capsys):
     world = _head_world()
     ae.check_small_head(_small_head(train=False), **world)
@@ -563,6 +572,16 @@ def test_the_low_accuracy_hint_grows_stronger(capsys):
     second = _said(capsys)
     assert "several hundred updates" in first and "as many as the budget allows" not in first
     assert "as many as the budget allows" in second
+    steps = _notebook08_steps()  # the hint quotes the notebook's updates and their epochs
+    assert f"classifiers had {steps} updates of 32 images" in first, first
+    assert f"1,000 images that is about {round(steps * 32 / 1000)} epochs" in first, first
+
+
+def test_08_text_counts_the_images_of_its_classifiers_updates():
+    steps = _notebook08_steps()
+    text = next(c.source for c in nbformat.read(NB08, as_version=4).cells
+                if c.cell_type == "markdown" and "one `fit` over all" in c.source)
+    assert f"one `fit` over all {steps * 32:,} images" in text, text
 
 
 def test_the_small_head_check_rejects_bad_options():
