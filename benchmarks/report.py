@@ -256,9 +256,8 @@ timings vary by up to 2x:
   20-120 MiB for each further one). Not adopted.
 - **Not tried for lack of time**: `DENSE_RECIPE` for 07's dense model (its AUCs are
   quoted from seeds), and sharing 03's trained model with 04 (notebooks must run alone, in
-  Colab too). 08 stays the slowest notebook: 6 epochs together with 400 classifier updates
-  missed its Checks on seed 1, and 6 or 8 epochs with the full 600 updates were measured
-  for seed 42 only (see the night's bullet above).
+  Colab too). 08 stays the slowest notebook (for what was tried there, see the two
+  2026-12-01 bullets above).
 """,
     "4": """\
 FLOPs per sample come from the layer shapes (Dense: 2·in·out; Conv2D: 2·H·W·k²·Cin·Cout at
