@@ -75,18 +75,32 @@ def free_memory_after_each_cell(shell=None):
     after every cell ``gc.collect`` frees what the cell left behind (tens of milliseconds)
     and :func:`give_back_free_memory` hands the memory back. ``shell`` defaults to the
     running IPython (none outside IPython and Jupyter: returns False). Calling it again
-    changes nothing.
+    changes nothing, also after this module was reloaded.
     """
     if shell is None:
         ipython = sys.modules.get("IPython")  # not imported here: a script has no cells
         shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
-    if _after_cell not in shell.events.callbacks["post_run_cell"]:
+    callbacks = shell.events.callbacks["post_run_cell"]
+    if _after_cell in callbacks:
+        return True
+    # One from an earlier load of this module (importlib.reload, %autoreload) is replaced,
+    # so that reloading does not make every cell collect twice; the objects were frozen then.
+    earlier = [callback for callback in callbacks if _is_after_cell(callback)]
+    for callback in earlier:
+        shell.events.unregister("post_run_cell", callback)
+    if not earlier:
         gc.collect()
         gc.freeze()
-        shell.events.register("post_run_cell", _after_cell)
+    shell.events.register("post_run_cell", _after_cell)
     return True
+
+
+def _is_after_cell(callback):
+    """Whether ``callback`` is this module's ``_after_cell``, from this load or an earlier one."""
+    return (getattr(callback, "__module__", None) == __name__
+            and getattr(callback, "__qualname__", None) == "_after_cell")
 
 
 def _after_cell(*result):  # IPython passes the cell's result, which is not needed here

@@ -3,6 +3,7 @@ and in IPython each cell's garbage is collected and free memory given back when 
 
 import contextlib
 import gc
+import importlib
 import os
 import platform
 import subprocess
@@ -211,6 +212,17 @@ def test_after_each_cell_the_garbage_it_left_is_collected_and_memory_given_back(
         assert left() is None
     shell.run_cell()
     assert cells["give back"] == 2
+
+
+def test_after_a_reload_of_the_module_cells_still_collect_once(cells):
+    shell = _Shell()
+    assert _memory.free_memory_after_each_cell(shell) is True
+    before_reload = shell.events.callbacks["post_run_cell"][0]
+    reloaded = importlib.reload(_memory)  # what %autoreload does to a changed module
+    assert reloaded.free_memory_after_each_cell(shell) is True  # setup_notebook run again
+    assert shell.events.callbacks["post_run_cell"] == [reloaded._after_cell]
+    assert reloaded._after_cell is not before_reload
+    assert cells["freeze"] == 1
 
 
 def test_free_memory_after_each_cell_does_nothing_outside_ipython(monkeypatch, cells):
