@@ -132,3 +132,18 @@ def test_notebook_is_a_valid_nbformat_file(notebook):
 
     nbformat.validate(nbformat.reads(notebook.read_text(), as_version=4))  # raises if not
     assert nbformat.reads(notebook.read_text(), as_version=4).cells
+
+
+def test_pca_baselines_are_clipped_and_fitted_on_the_models_training_images(notebook):
+    """A PCA that stands against an autoencoder is fitted on all of ``x_train``, the images
+    the notebook's models train on, and its reconstructions are clipped to the pixels' range
+    [0, 1], as every model's sigmoid output is (an unclipped PCA would flatter the models)."""
+    code = "\n".join(_source(c) for c in _cells(notebook) if c["cell_type"] == "code")
+    if "def pca_reconstruct" not in code:
+        pytest.skip("no PCA baseline for an autoencoder here")
+    fits = re.findall(r"PCA\([^)]*\)\.fit\(([^\n]*)\)\n", code)
+    assert fits, "pca_reconstruct without a PCA(...).fit(...) call"
+    for argument in fits:
+        assert re.fullmatch(r"x_train\.reshape\(.*\)", argument), argument
+    body = code[code.index("def pca_reconstruct"):].split("\n\n")[0]
+    assert re.search(r"np\.clip\(pca\.inverse_transform\(\w+\), 0, 1\)", body), body
