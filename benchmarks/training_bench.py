@@ -34,8 +34,8 @@ def simple_model():
 
 
 def deep_model():
-    """784-256-128-32-128-256-784 with ReLU, a linear code, sigmoid output (notebook 03)."""
-    return ae.build_stacked_autoencoder(code_size=32, hidden_sizes=(256, 128),
+    """784-256-128-32-128-256-784 with ELU, a linear code, sigmoid output (notebook 03)."""
+    return ae.build_stacked_autoencoder(code_size=32, hidden_sizes=(256, 128), activation="elu",
                                         code_activation=None).autoencoder
 
 

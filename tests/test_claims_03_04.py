@@ -68,10 +68,32 @@ def _assert_same_layers(mine, built):
 def test_03_deep_model_is_the_stacked_builder_with_a_linear_code():
     cell = _run_cell("03_deep_fashion_autoencoder.ipynb", "deep = keras.Sequential", CODE_SIZE=32)
     built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(256, 128),
-                                         code_activation=None)
+                                         activation="elu", code_activation=None)
     _assert_same_layers(cell["deep"], built.autoencoder)
     _assert_same_layers(cell["encoder"], built.encoder)
     _assert_same_layers(cell["decoder"], built.decoder)
+
+
+def test_03_dead_unit_count_of_what_to_try_next_runs_on_the_notebooks_encoder():
+    """The relu swap's snippet counts the first hidden layer's units that never fire."""
+    import re
+
+    import numpy as np
+
+    cell = _run_cell("03_deep_fashion_autoencoder.ipynb", "deep = keras.Sequential", CODE_SIZE=32)
+    text = next(c.source for c in _cells("03_deep_fashion_autoencoder.ipynb")
+                if c.source.startswith("## What to try next"))
+    first_line, count = re.findall(r"`(first = [^`]+|\(ae\.predict_in_batches\(first[^`]+)`",
+                                   " ".join(text.split()))
+    encoder = cell["encoder"]
+    dense = encoder.layers[1]
+    dense.kernel.assign(np.zeros(dense.kernel.shape, dtype="float32"))
+    dense.bias.assign(np.r_[np.full(6, -1.0), np.ones(250)].astype("float32"))  # 6 never fire
+    namespace = {"keras": cell["keras"], "ae": ae, "encoder": encoder,
+                 "x_test": np.random.default_rng(0).random((50, 28, 28), dtype="float32")}
+    exec(first_line, namespace)  # noqa: S102
+    assert namespace["first"].layers[-1] is dense  # the trained layer itself, not a copy
+    assert eval(count, namespace) == 6  # noqa: S307
 
 
 def test_03_the_builder_default_code_is_relu_as_the_notebook_says():
@@ -85,10 +107,10 @@ def test_03_exercise_2_solution_is_the_builder_with_a_linear_16_code():
     namespace = {"keras": keras}
     exec(_solution("03_deep_fashion_autoencoder.ipynb", 2), namespace)  # noqa: S102
     built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(512, 256, 128),
-                                         code_size=16, code_activation=None)
+                                         code_size=16, activation="elu", code_activation=None)
     _assert_same_layers(namespace["my_autoencoder"], built.autoencoder)
-    relu_code = ae.build_stacked_autoencoder(input_shape=(28, 28),
-                                             hidden_sizes=(512, 256, 128), code_size=16)
+    relu_code = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(512, 256, 128),
+                                             code_size=16, activation="elu")
     with pytest.raises(AssertionError):  # the default (relu code) is not the same
         _assert_same_layers(namespace["my_autoencoder"], relu_code.autoencoder)
 

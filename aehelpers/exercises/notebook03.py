@@ -117,8 +117,8 @@ def _learns(check, model, images, *, seed=0):
                        f"in one short epoch of training its reconstruction error (MSE per "
                        f"pixel) went from {before:.4f} to {after:.4f}; a working autoencoder "
                        "lowers it clearly.",
-                       ["Check the activations: relu in the hidden layers, sigmoid at the "
-                        "output (pixels lie in [0, 1]).",
+                       ["Check the activations: elu (or relu) in the hidden layers, sigmoid "
+                        "at the output (pixels lie in [0, 1]).",
                         "A layer with 0 units, a relu on the last layer or frozen layers "
                         "(trainable=False) can stop learning; compare your summary() with "
                         "the notebook's model."]), None
@@ -235,7 +235,8 @@ def check_deeper_autoencoder(model, images):
         return not_yet(check, "linear hidden",
                        f"the hidden layers {linear_hidden} have no activation: linear layers "
                        "in a row make one linear map, so depth adds nothing.",
-                       ['Give every hidden layer activation="relu".'])
+                       ['Give every hidden layer an activation, e.g. activation="elu" as in the '
+                        "notebook's deep model."])
     if activation_name(output) != "sigmoid":
         return not_yet(check, "output activation",
                        f"the output layer uses {activation_name(output)!r}; pixels lie in "
