@@ -22,6 +22,33 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def vector_features():
+    """Return the CPU's AVX-512 / AMX features that decide TensorFlow's oneDNN default."""
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile")
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                return [f for f in wanted if f in flags]
+    except OSError:
+        pass
+    return []
+
+
+def onednn_enabled():
+    """Whether TensorFlow runs its oneDNN kernels in this process (None: cannot tell).
+
+    TensorFlow turns them on by itself on CPUs with AVX-512 VNNI, BF16 or AMX, unless
+    TF_ENABLE_ONEDNN_OPTS says otherwise; they change speed, memory and rounding.
+    """
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+
+        return bool(_pywrap_util_port.IsMklEnabled())
+    except (ImportError, AttributeError):
+        return None
+
+
 def machine_info():
     """Return a dict describing the machine, the libraries and the time of the run."""
     import psutil
@@ -42,6 +69,8 @@ def machine_info():
     return {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "cpu": cpu_model(),
+        "cpu_features": vector_features(),
+        "onednn": onednn_enabled(),
         "logical_cores": os.cpu_count(),
         "physical_cores": psutil.cpu_count(logical=False),
         "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),

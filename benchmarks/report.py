@@ -325,13 +325,28 @@ def _mark(ok):
     return "✅ met" if ok else "❌ missed"
 
 
+def _features(m):
+    features = m.get("cpu_features")
+    return f" ({', '.join(features)})" if features else ""
+
+
+def _onednn_line(m):
+    state = m.get("onednn")
+    if state is None:
+        return ""
+    return (f"- TensorFlow's oneDNN kernels: {'on' if state else 'off'} (TensorFlow turns them "
+            "on by itself on CPUs with AVX-512 VNNI, BF16 or AMX; they change speed, memory "
+            "and rounding, hence a seed's figures: compare runs with the same setting)\n")
+
+
 def machine_lines(m):
     v = m["versions"]
     return (
         f"- Date: {m['date']} (commit {m.get('commit') or '?'})\n"
-        f"- Machine: {m['cpu']}, {m['logical_cores']} logical cores "
+        f"- Machine: {m['cpu']}{_features(m)}, {m['logical_cores']} logical cores "
         f"({m['physical_cores']} physical), {m['memory_gb']} GB RAM; load average at start "
         f"{', '.join(str(x) for x in m['load_average'])} ({_load_words(m)})\n"
+        f"{_onednn_line(m)}"
         f"- Versions: Python {v['python']}, TensorFlow {v['tensorflow']}, Keras {v['keras']}, "
         f"NumPy {v['numpy']}, scikit-learn {v['sklearn']}, nbclient {v['nbclient']}"
     )
