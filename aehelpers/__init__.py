@@ -11,9 +11,11 @@ or folder whose name starts with ``_`` is private and not read. A name listed by
 modules is an error, and so is a public name that is also the name of a module or folder
 at the top of the package (importing that module would make ``ae.<name>`` the module).
 
-Importing the package also sets glibc's ``M_TOP_PAD`` for the whole process, so that each
-training step reuses the memory the step before it freed; and ``setup_notebook`` has each
-cell collect its garbage and give free memory back when it ends (``aehelpers/_memory.py``).
+Importing the package also keeps TensorFlow's oneDNN CPU kernels off unless
+``TF_ENABLE_ONEDNN_OPTS`` says otherwise (see the comment below), and sets glibc's
+``M_TOP_PAD`` for the whole process, so that each training step reuses the memory the step
+before it freed; and ``setup_notebook`` has each cell collect its garbage and give free
+memory back when it ends (``aehelpers/_memory.py``).
 """
 
 import ast
@@ -28,6 +30,12 @@ __version__ = "0.1.0"
 # Quiet TensorFlow's C++ start-up chatter (CUDA, oneDNN) before anything imports it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# Keep TensorFlow's oneDNN CPU kernels off; TensorFlow turns them on by itself on CPUs with
+# AVX-512 VNNI, BF16 or AMX. They train faster there, but raise a notebook kernel's memory
+# by 60-130 MB, past the course's 1.2 GB budget (Binder gives 1-2 GB), and round
+# differently, so a seed would not give the figures it gives on other CPUs
+# (benchmarks/RESULTS.md). Set TF_ENABLE_ONEDNN_OPTS=1 before importing aehelpers to have them.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 # Let each training step reuse the memory the step before it freed (aehelpers/_memory.py).
 _keep_freed_memory()

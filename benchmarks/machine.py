@@ -38,8 +38,8 @@ def vector_features():
 def onednn_enabled():
     """Whether TensorFlow runs its oneDNN kernels in this process (None: cannot tell).
 
-    TensorFlow turns them on by itself on CPUs with AVX-512 VNNI, BF16 or AMX, unless
-    TF_ENABLE_ONEDNN_OPTS says otherwise; they change speed, memory and rounding.
+    TensorFlow turns them on by itself on CPUs with AVX-512 VNNI, BF16 or AMX; importing
+    aehelpers keeps them off unless TF_ENABLE_ONEDNN_OPTS says otherwise.
     """
     try:
         from tensorflow.python.util import _pywrap_util_port
@@ -52,6 +52,8 @@ def onednn_enabled():
 def machine_info():
     """Return a dict describing the machine, the libraries and the time of the run."""
     import psutil
+
+    import aehelpers  # noqa: F401  (before TensorFlow, as in a notebook: it sets its options)
 
     versions = {"python": platform.python_version(), "numpy": np.__version__}
     for name in ("tensorflow", "keras", "sklearn", "nbclient"):

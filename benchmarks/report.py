@@ -83,6 +83,21 @@ when the earlier figures were taken; its load came and went (a process's CPU tim
 time swung between 1.0 and 1.7 on 2 cores with nothing else of ours running), so single
 timings vary by up to 2x:
 
+- **Adopted on 2026-12-01 (10:50 UTC): `import aehelpers` keeps TensorFlow's oneDNN
+  kernels off** (`TF_ENABLE_ONEDNN_OPTS=0`, unless the variable is already set). This
+  session's machine (AMD EPYC with AVX-512 VNNI and BF16) is one on which TensorFlow turns
+  them on by itself; the earlier sessions' machine (AVX2 only) was not. A full run with them
+  on (10:19 UTC, commit 2041aed, quiet) met four targets at once: deep 0.573 of PCA-32 in
+  33 s, slowest notebook 08 at 148 s, the course in 9.3 min, conv at 28.4% of the matmul
+  peak; but seven notebooks went over the 1.2 GB budget in full mode (02's 60k stand-in
+  1,223 MB, 03 1,244, 04 1,232, 05 1,237, 06 1,218, 08 1,259, 09 1,306), and 01 in quick
+  mode peaked at 929 MB against 803 MB in the run of 05:57 UTC. In one script (import,
+  three dense models and a conv one trained for an epoch each): 961 MB against 914 MB with
+  them off. Off, the notebooks keep the budget (Binder gives 1-2 GB) and TensorFlow uses
+  the same kernels on both kinds of CPU (the margins the notebooks quote were measured with
+  them off); a teacher with memory to
+  spare can set `TF_ENABLE_ONEDNN_OPTS=1` before `import aehelpers` (`docs/teaching.md`).
+  The tables above are from a run with them off.
 - **Adopted on 2026-12-01 (10:00 UTC): ELU in the hidden layers of notebook 03's deep
   model, trained for 11 epochs instead of 14.** Scripts (60,000 Fashion-MNIST images from
   arrays, batch 128, Adam 5e-3 with a cosine schedule, validated after every epoch; one run
@@ -335,7 +350,8 @@ def _onednn_line(m):
     if state is None:
         return ""
     return (f"- TensorFlow's oneDNN kernels: {'on' if state else 'off'} (TensorFlow turns them "
-            "on by itself on CPUs with AVX-512 VNNI, BF16 or AMX; they change speed, memory "
+            "on by itself on CPUs with AVX-512 VNNI, BF16 or AMX, and `import aehelpers` keeps "
+            "them off unless `TF_ENABLE_ONEDNN_OPTS` says otherwise; they change speed, memory "
             "and rounding, hence a seed's figures: compare runs with the same setting)\n")
 
 

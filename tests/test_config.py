@@ -130,6 +130,22 @@ def test_setup_notebook_silences_tensorflow_start_up_noise():
     assert "TensorFlow" in done.stdout and "seed 0" in done.stdout
 
 
+@pytest.mark.parametrize(("setting", "expected"), [(None, False), ("0", False), ("1", True)])
+def test_onednn_kernels_are_off_unless_asked_for(setting, expected):
+    """aehelpers keeps TensorFlow's oneDNN kernels off (memory, rounding), unless told to."""
+    code = (
+        "import os, aehelpers as ae; ae.setup_notebook(0, verbose=False)\n"
+        "from tensorflow.python.util import _pywrap_util_port\n"
+        "print(os.environ['TF_ENABLE_ONEDNN_OPTS'], _pywrap_util_port.IsMklEnabled())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    if setting is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = setting
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [setting or "0", str(expected)]
+
+
 def test_setup_notebook_picks_a_renderer_plotly_knows():
     import plotly.io as pio
 
