@@ -185,9 +185,10 @@ timings vary by up to 2x:
   batch 256, 0.784 after 10 epochs (3e-3, 47 s) and 0.645 after 20 (5e-3, 79 s); at batch
   128 and 5e-3, 0.657 after 12 epochs in 61 s, against 0.638 after 10 epochs in 126 s at
   batch 32 in the 12:56 UTC run (which validated after every epoch; these scripts did
-  not). Hence `ae.DENSE_RECIPE` (batch 128, 5e-3), which notebook 03 uses for 14 epochs
+  not). Hence `ae.DENSE_RECIPE` (batch 128, 5e-3), which notebook 03 used for 14 epochs
   (its quick mode, 12,000 images, for 20 epochs: 12 gave 0.96-0.99 of PCA-32 over three
-  seeds, too close to its check at 1.0; 20 gave 0.861 for each of two seeds). An epoch of
+  seeds, too close to its check at 1.0; 20 gave 0.861 for each of two seeds; with `elu`
+  since 2026-12-01, 11 and 17 epochs, see above). An epoch of
   60,000 images at batch 128 took 3.9 s through `ae.batches` and 5.1 s from arrays (second
   epochs, one run each): at this batch size the pipeline no longer costs. The conv model
   did not gain (30,000 images, 10 epochs): 0.590 in 98 s at batch 128 and 3e-3, 0.554 in
