@@ -33,8 +33,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 # Keep TensorFlow's oneDNN CPU kernels off; TensorFlow turns them on by itself on CPUs with
 # AVX-512 VNNI, BF16 or AMX. They train faster there, but raise a notebook kernel's memory
 # by 60-130 MB, past the course's 1.2 GB budget (Binder gives 1-2 GB), and round
-# differently, so a seed would not give the figures it gives on other CPUs
-# (benchmarks/RESULTS.md). Set TF_ENABLE_ONEDNN_OPTS=1 before importing aehelpers to have them.
+# differently from the kernels the course's checks were tuned with (benchmarks/RESULTS.md).
+# Set TF_ENABLE_ONEDNN_OPTS=1 before importing aehelpers to have them.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 # Let each training step reuse the memory the step before it freed (aehelpers/_memory.py).
