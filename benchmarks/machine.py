@@ -11,28 +11,27 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cpu_model():
-    """Return the CPU model name from /proc/cpuinfo (or platform's guess elsewhere)."""
+def _cpuinfo_field(name):
+    """The value of the first ``name`` line of /proc/cpuinfo, or None where there is none."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith(name):
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return None
+
+
+def cpu_model():
+    """Return the CPU model name from /proc/cpuinfo (or platform's guess elsewhere)."""
+    return _cpuinfo_field("model name") or platform.processor() or "unknown"
 
 
 def vector_features():
     """Return the CPU's AVX-512 / AMX features that decide TensorFlow's oneDNN default."""
-    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile")
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                return [f for f in wanted if f in flags]
-    except OSError:
-        pass
-    return []
+    flags = set((_cpuinfo_field("flags") or "").split())
+    return [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile")
+            if f in flags]
 
 
 def onednn_enabled():
