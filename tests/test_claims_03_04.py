@@ -96,9 +96,13 @@ def test_03_dead_unit_count_of_what_to_try_next_runs_on_the_notebooks_encoder():
     assert eval(count, namespace) == 6  # noqa: S307
 
 
-def test_03_the_builder_default_code_is_relu_as_the_notebook_says():
+def test_03_the_builder_defaults_are_relu_as_the_notebook_says():
     built = ae.build_stacked_autoencoder(input_shape=(28, 28), hidden_sizes=(256, 128))
     assert built.encoder.get_layer("code").get_config()["activation"] == "relu"
+    hidden = [layer for model in (built.encoder, built.decoder) for layer in model.layers
+              if "hidden" in layer.name]
+    assert len(hidden) == 4
+    assert {layer.get_config()["activation"] for layer in hidden} == {"relu"}
 
 
 def test_03_exercise_2_solution_is_the_builder_with_a_linear_16_code():
