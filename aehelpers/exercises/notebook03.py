@@ -90,7 +90,7 @@ def _learns(check, model, images, *, seed=0):
 
     The copy is trained with binary cross-entropy (Adam, the course's learning rate 3e-3,
     batches of 32) and judged by its reconstruction error (MSE per pixel) on ``images``,
-    which an autoencoder that learns lowers by far more than LEARNED_BELOW.
+    which an autoencoder that learns lowers to below LEARNED_BELOW times its starting error.
     Returns (ok, errors): the MSE before training and after the epoch.
     """
     import keras

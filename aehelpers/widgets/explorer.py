@@ -95,8 +95,9 @@ def latent_explorer(decoder, *, codes=None, labels=None, class_names=None,
     (the encoder's outputs on some data, e.g. ``encoder.predict(x_test)``), and a scatter
     plot of ``codes`` marks the current point (coloured by ``labels`` when given, named by
     ``class_names``, e.g. ``ae.FASHION_CLASSES``). For a
-    larger code the sliders move along the main (principal) directions of ``codes``, in
-    units of their standard deviation, from the mean code; the scatter shows the codes
+    larger code the sliders move along the first five (``MAX_DIRECTIONS``) main (principal)
+    directions of ``codes``, in units of their standard deviation, from the mean code (the
+    other directions stay at the mean); the scatter shows the codes
     along the first two directions. Without ``codes`` the sliders span -3..3 around 0 (the
     range a VAE's prior covers) and the code size is read from the Keras decoder's input.
     Decoded images are cached, so revisiting a point costs nothing.
