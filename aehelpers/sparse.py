@@ -28,7 +28,8 @@ class TopK(keras.layers.Layer):
     """Keep each example's k largest values (made non-negative by a ReLU), zero the rest.
 
     Notebook 09. With k of the ``width`` units kept, at most k code units are non-zero for
-    each input (exactly k when its k largest values are all above 0).
+    each input (exactly k when its k largest values are all above 0), unless values tie with
+    the k-th largest: every value equal to it is kept.
     """
 
     def __init__(self, k, **kwargs):
