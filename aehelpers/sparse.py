@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from ._checks import check_name, check_number, check_positive_int, is_int
+from ._checks import check_bool, check_name, check_number, check_positive_int, is_int
 
 __all__ = [
     "TopK",
@@ -28,7 +28,8 @@ class TopK(keras.layers.Layer):
     """Keep each example's k largest values (made non-negative by a ReLU), zero the rest.
 
     Notebook 09. With k of the ``width`` units kept, at most k code units are non-zero for
-    each input (exactly k when its k largest values are all above 0).
+    each input (exactly k when its k largest values are all above 0), unless values tie with
+    the k-th largest: every value equal to it is kept.
     """
 
     def __init__(self, k, **kwargs):
@@ -162,14 +163,20 @@ def decoder_directions(decoder):
     return kernel / np.maximum(np.linalg.norm(kernel, axis=1, keepdims=True), 1e-12)
 
 
-def best_cosines(true_directions, found_directions):
-    """For each true direction, the largest |cosine similarity| with any found direction.
+def best_cosines(true_directions, found_directions, *, signed=False):
+    """For each true direction, the largest cosine similarity with any found direction.
 
     Notebook 09 (part 2): how well a model recovered known features. Both arguments are 2-D
-    arrays with one direction per row and the same number of columns. Returns one number per
-    true direction, between 0 (nothing found near it) and 1 (found exactly, up to sign).
+    arrays with one direction per row and the same number of columns. By default the cosines
+    are taken in absolute value, for methods whose directions have no meaningful sign (PCA):
+    the result is between 0 (nothing found near it) and 1 (found exactly, up to sign). With
+    ``signed=True`` a direction must point the same way: use it for a sparse autoencoder's
+    decoder rows, whose codes are never negative, so a row opposite a feature writes a
+    different feature; the result is then between -1 and 1. Rejects a ``signed`` that is not
+    a bool.
     """
     func = "best_cosines"
+    check_bool(func, "signed", signed)
     arrays = []
     for name, value in (("true_directions", true_directions),
                         ("found_directions", found_directions)):
@@ -183,4 +190,5 @@ def best_cosines(true_directions, found_directions):
     if arrays[0].shape[1] != arrays[1].shape[1]:
         raise ValueError(f"{func}(): the directions must have the same length, got "
                          f"{arrays[0].shape[1]} and {arrays[1].shape[1]}")
-    return np.abs(arrays[0] @ arrays[1].T).max(axis=1)
+    cosines = arrays[0] @ arrays[1].T
+    return (cosines if signed else np.abs(cosines)).max(axis=1)

@@ -307,7 +307,7 @@ def batches(inputs, targets=None, *, recipe=None, batch_size=None, shuffle=True,
 def predict_in_batches(model, inputs, *, batch_size=500):
     """Return ``model``'s outputs for ``inputs``, computed ``batch_size`` items at a time.
 
-    Used in notebooks 02-06. The same numbers as ``model.predict(inputs)`` with far less
+    Used from notebook 02 on. The same numbers as ``model.predict(inputs)`` with far less
     memory: it calls the model (a Keras model in inference mode, or a function) on slices
     of the array and joins the results. A model with several outputs (a VAE's encoder)
     gives a list of arrays.

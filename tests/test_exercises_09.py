@@ -47,6 +47,23 @@ def test_wrong_l0_predictions_get_their_hint(prediction, words, capsys):
     assert "Hint:" in out
 
 
+def test_l0_check_says_when_the_relu_silenced_kept_values(capsys):
+    # All-zero activations: every pre-activation is the encoder's bias, 0, so the ReLU
+    # silences all k kept values and L0 is 0.
+    assert check_l0_prediction(0, np.zeros((20, 16), "float32"), width=200, k=5) is True
+    out = _verdict(capsys)
+    assert "L0 = 0.00" in out and "silenced" in out
+
+
+def test_l0_check_measures_the_first_2000_rows_only(capsys):
+    # Rows after the first 2,000 are zeros (L0 0): counted, they would lower L0 to 4 and the
+    # prediction 5 would be 1 off.
+    rows = np.random.default_rng(1).random((2_500, 16)).astype("float32") + 0.5
+    rows[2_000:] = 0.0
+    assert check_l0_prediction(5, rows, width=200, k=5) is True
+    assert "L0 = 5.00" in _verdict(capsys)
+
+
 def test_l0_check_rejects_a_k_above_width():
     with pytest.raises(ValueError, match="k must be at most width"):
         check_l0_prediction(5, ACTIVATIONS, width=4, k=5)

@@ -89,6 +89,13 @@ def test_best_cosines_finds_known_directions_up_to_sign():
                                [1.0, np.sqrt(0.5), np.sqrt(0.5)])
 
 
+def test_signed_best_cosines_do_not_count_a_direction_pointing_the_other_way():
+    true = np.eye(3)
+    found = np.array([[-2.0, 0.0, 0.0], [0.0, 1.0, 1.0]])
+    np.testing.assert_allclose(sparse.best_cosines(true, found, signed=True),
+                               [0.0, np.sqrt(0.5), np.sqrt(0.5)])
+
+
 def test_decoder_directions_are_unit_rows_of_the_decoder_kernel():
     parts = sparse.build_topk_autoencoder(5, 7, k=2)
     directions = sparse.decoder_directions(parts)
@@ -111,6 +118,7 @@ def test_decoder_directions_are_unit_rows_of_the_decoder_kernel():
         (lambda: sparse.best_cosines([[1.0]], np.eye(2)), TypeError, "true_directions"),
         (lambda: sparse.best_cosines(np.eye(2), np.ones(2)), ValueError, "found_directions"),
         (lambda: sparse.best_cosines(np.eye(2), np.eye(3)), ValueError, "same length"),
+        (lambda: sparse.best_cosines(np.eye(2), np.eye(2), signed=1), TypeError, "signed"),
         (lambda: sparse.decoder_directions("decoder"), TypeError, "decoder"),
     ],
 )

@@ -21,10 +21,11 @@ def check_l0_prediction(prediction, activations, *, width, k):
     """Check a prediction of L0 for an untrained top-k autoencoder with ``width`` units.
 
     Used by exercise 1 of notebook 09. It builds ``build_topk_autoencoder(n, width, k=k)``
-    (n: the number of columns of ``activations``), runs its encoder on ``activations``,
-    measures the mean number of active units per row, and says whether ``prediction`` is
-    within 0.5 of it. Rejects activations that are not a finite 2-D array, and a width or k
-    that is not a positive integer (k at most width).
+    (n: the number of columns of ``activations``), runs its encoder on the first 2,000 rows of
+    ``activations`` (all of them if there are fewer), measures the mean number of active units
+    per row, and says whether ``prediction`` is within 0.5 of it. Rejects activations that
+    are not a finite 2-D array, and a width or k that is not a positive integer (k at most
+    width).
     """
     func = "check_l0_prediction"
     activations = check_array(func, "activations", activations, ndim=2, dtype=np.float32)
@@ -44,13 +45,17 @@ def check_l0_prediction(prediction, activations, *, width, k):
 
     model = build_topk_autoencoder(activations.shape[1], width, k=k)
     codes = np.asarray(model.encoder.predict(activations[:2000], verbose=0, batch_size=500))
-    measured = float(np.mean(np.sum(codes > 0, axis=1)))
+    active = np.sum(codes > 0, axis=1)
+    measured = float(np.mean(active))
     what = (f"the untrained model has L0 = {measured:.2f} on these activations "
             f"(width {width}, k = {k}).")
     if abs(prediction - measured) <= 0.5:
-        return passed(f"{what} The top-k step keeps exactly k values per input, whatever the "
-                      "width and before any training; the ReLU on the kept values could only "
-                      "lower it, and here the k largest are all above 0.")
+        here = ("here the k largest are all above 0" if np.all(active == k) else
+                "here it silenced some of them" if np.any(active < k) else
+                "here ties kept more than k")
+        return passed(f"{what} The top-k step keeps k values per input (more only if values "
+                      "tie with the k-th largest), whatever the width and before any training; "
+                      f"the ReLU on the kept values can only lower it, and {here}.")
     if prediction > k:
         if prediction >= 0.2 * width:
             hints = ["A wide code does not mean many active units: what does the top-k step "
