@@ -65,10 +65,13 @@ def add_noise(images, *, kind="gaussian", level=0.3, seed=None):
 
     Taught in notebook 05 (denoising autoencoder); used in notebook 07 for corrupted images.
 
-    - ``kind="gaussian"`` adds ``level * N(0, 1)`` to every pixel: ``level`` is the noise's
-      standard deviation (0.3 is strong noise for pixels in [0, 1]).
+    - ``kind="gaussian"`` adds ``level * N(0, 1)`` to every pixel, then clips to [0, 1]:
+      ``level`` is the noise's standard deviation before clipping (0.3 is strong noise for
+      pixels in [0, 1]). On a pixel at 0 a negative draw is clipped back to 0, so there the
+      noise is never negative.
     - ``kind="mask"`` sets each pixel to 0 with probability ``level`` and leaves the others
-      as they are (unlike dropout, nothing is rescaled): 0.5 hides half of the pixels.
+      as they are (unlike dropout, nothing is rescaled): 0.5 sets about half of the pixels
+      to 0 (a pixel that is 0 already does not change).
 
     ``level`` is one number, or an array with one number per image (per entry of the first
     axis), e.g. to train on a range of noise levels. ``seed``: None for fresh noise on every

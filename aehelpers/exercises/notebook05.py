@@ -84,8 +84,9 @@ def check_noise_prediction(prediction, images):
     return not_yet(func, direction, f"{what} Your number is too {direction}.",
                    ["Start from the noise's variance, 0.3**2, and ask what clipping to "
                     "[0, 1] removes.",
-                    "Pixels that are 0 or 1 lose their error on half of the draws; pixels in "
-                    "between keep it all. Most pixels are 0."])
+                    "A pixel at 0 or 1 loses the error of half of its draws (those clipped "
+                    "back); a pixel near 0 or 1 loses less, and one at 0.5 still keeps about "
+                    "84%. About half of the pixels are exactly 0."])
 
 
 def check_masking_function(mask, *, image_shape=(28, 28)):
