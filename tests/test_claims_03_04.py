@@ -166,6 +166,16 @@ def test_03_says_which_recipe_it_trains_with(monkeypatch):
     assert f"batches of {ae.FAST_RECIPE.batch_size}" in text
 
 
+def test_04_says_which_recipe_both_models_train_with(monkeypatch):
+    recipe = _settings("04_convolutional_autoencoder.ipynb", monkeypatch, quick=False)["RECIPE"]
+    assert recipe is ae.FAST_RECIPE
+    text = " ".join(_cells("04_convolutional_autoencoder.ipynb")[3].source.split())
+    assert "`ae.FAST_RECIPE`" in text
+    assert f"batches of {recipe.batch_size} images" in text
+    assert f"rate of {recipe.learning_rate:g} that decays to zero" in text
+    assert recipe.schedule == "cosine"
+
+
 @pytest.mark.parametrize(("name", "share", "words"), [
     ("03_deep_fashion_autoencoder.ipynb", (0.2, 1 / 3), "under a third of the full run's"),
     ("04_convolutional_autoencoder.ipynb", (0.32, 0.35), "a third of the full run's"),
