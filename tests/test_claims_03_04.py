@@ -128,6 +128,26 @@ def test_04_first_conv_model_is_the_conv_builder():
     _assert_same_layers(cell["conv_decoder"], built.decoder)
 
 
+def test_04_sizes_in_the_text_are_what_keras_gives_with_each_padding():
+    """"28 -> 14 -> 7" and "7 -> 14 -> 28" with padding="same"; 28 -> 13 -> 6 and 7 -> 15 -> 31
+    with "valid": two stride-2 layers of 3 x 3 filters, as in the notebook's model."""
+    import keras
+
+    text = " ".join(next(c.source for c in _cells("04_convolutional_autoencoder.ipynb")
+                         if "## The model" in c.source).split())
+    for padding in ("same", "valid"):
+        down, up = [28], [7]
+        for _ in range(2):
+            conv = keras.layers.Conv2D(1, 3, strides=2, padding=padding)
+            down.append(conv.compute_output_shape((1, down[-1], down[-1], 1))[1])
+            grow = keras.layers.Conv2DTranspose(1, 3, strides=2, padding=padding)
+            up.append(grow.compute_output_shape((1, up[-1], up[-1], 1))[1])
+        for sizes in (down, up):
+            said = " -> ".join(str(n) for n in sizes)
+            assert said in text, (padding, said)
+    assert 'padding="valid"' in text and 'padding="same"' in text
+
+
 def test_04_exercise_2_solution_is_not_the_pooling_builder_as_the_notebook_says():
     import keras
 
