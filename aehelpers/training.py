@@ -9,7 +9,8 @@ cuts the batches, ``model.fit(..., epochs=E)`` runs it; if ``fit``'s epochs or b
 disagree with the schedule, a warning says so in plain words when training starts.
 
 ``model.fit(x_train, x_train)`` on the 60,000 Fashion-MNIST images makes several copies of
-the array inside TensorFlow (about 0.8 GB more memory), too much for Binder's 2 GB.
+the array inside TensorFlow (about 0.8 GB more memory), too much for the course's 1.2 GB
+per notebook (Binder gives a session 1 to 2 GB).
 :func:`batches` hands Keras one shuffled batch at a time from the array instead, and can
 change each input batch on the fly (fresh noise every epoch for a denoising autoencoder).
 :func:`predict_in_batches` is ``model.predict`` without its data pipeline (which costs

@@ -128,6 +128,42 @@ def test_04_first_conv_model_is_the_conv_builder():
     _assert_same_layers(cell["conv_decoder"], built.decoder)
 
 
+def test_04_dense_model_has_03s_layers_but_relu_as_the_notebook_says():
+    """04's comparison model: 03's layer sizes and linear code, relu where 03 has elu."""
+    conv_cell = _run_cell("04_convolutional_autoencoder.ipynb", "conv = keras.Sequential",
+                          CODE_SIZE=32)
+    dense = _run_cell("04_convolutional_autoencoder.ipynb",
+                      "dense = ae.build_stacked_autoencoder", **conv_cell)["dense"].autoencoder
+    deep = _run_cell("03_deep_fashion_autoencoder.ipynb", "deep = keras.Sequential",
+                     CODE_SIZE=32)["deep"]
+    mine, theirs = _describe(dense), _describe(deep)
+    assert [row[:6] + row[7:] for row in mine] == [row[:6] + row[7:] for row in theirs]
+    activations = [[row[6] for row in rows if row[0] == "Dense"] for rows in (mine, theirs)]
+    assert activations[0] == ["relu", "relu", "linear", "relu", "relu", "sigmoid"]
+    assert activations[1] == ["elu", "elu", "linear", "elu", "elu", "sigmoid"]
+    assert dense.count_params() == deep.count_params()
+
+
+def test_04_sizes_in_the_text_are_what_keras_gives_with_each_padding():
+    """"28 -> 14 -> 7" and "7 -> 14 -> 28" with padding="same"; 28 -> 13 -> 6 and 7 -> 15 -> 31
+    with "valid": two stride-2 layers of 3 x 3 filters, as in the notebook's model."""
+    import keras
+
+    text = " ".join(next(c.source for c in _cells("04_convolutional_autoencoder.ipynb")
+                         if "## The model" in c.source).split())
+    for padding in ("same", "valid"):
+        down, up = [28], [7]
+        for _ in range(2):
+            conv = keras.layers.Conv2D(1, 3, strides=2, padding=padding)
+            down.append(conv.compute_output_shape((1, down[-1], down[-1], 1))[1])
+            grow = keras.layers.Conv2DTranspose(1, 3, strides=2, padding=padding)
+            up.append(grow.compute_output_shape((1, up[-1], up[-1], 1))[1])
+        for sizes in (down, up):
+            said = " -> ".join(str(n) for n in sizes)
+            assert said in text, (padding, said)
+    assert 'padding="valid"' in text and 'padding="same"' in text
+
+
 def test_04_exercise_2_solution_is_not_the_pooling_builder_as_the_notebook_says():
     import keras
 
@@ -164,6 +200,25 @@ def test_03_says_which_recipe_it_trains_with(monkeypatch):
     assert f"rate of {recipe.learning_rate:g} that decays to zero" in text
     assert recipe.schedule == "cosine"
     assert f"batches of {ae.FAST_RECIPE.batch_size}" in text
+
+
+def test_04_says_which_recipe_both_models_train_with(monkeypatch):
+    recipe = _settings("04_convolutional_autoencoder.ipynb", monkeypatch, quick=False)["RECIPE"]
+    assert recipe is ae.FAST_RECIPE
+    text = " ".join(_cells("04_convolutional_autoencoder.ipynb")[3].source.split())
+    assert "`ae.FAST_RECIPE`" in text
+    assert f"batches of {recipe.batch_size} images" in text
+    assert f"rate of {recipe.learning_rate:g} that decays to zero" in text
+    assert recipe.schedule == "cosine"
+    # How notebook 03 trained its deep model instead, as the training section tells it.
+    nb03 = _settings("03_deep_fashion_autoencoder.ipynb", monkeypatch, quick=False)
+    text = " ".join(next(c.source for c in _cells("04_convolutional_autoencoder.ipynb")
+                         if "## Training both, the same way" in c.source).split())
+    assert (f"on all {nb03['S'].n_train:,} training images, for {nb03['S'].epochs} epochs, "
+            "with `ae.DENSE_RECIPE`") in text
+    assert nb03["RECIPE"] is ae.DENSE_RECIPE
+    assert (f"batches of {ae.DENSE_RECIPE.batch_size} at a rate of "
+            f"{ae.DENSE_RECIPE.learning_rate:g}") in text
 
 
 @pytest.mark.parametrize(("name", "share", "words"), [

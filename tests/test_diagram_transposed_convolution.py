@@ -34,6 +34,26 @@ def test_the_counts_drawn_are_keras_output_for_ones(input_size, kernel_size, str
     np.testing.assert_array_equal(_counts_drawn(fig), expected)
 
 
+@pytest.mark.parametrize(("input_size", "kernel_size", "stride"),
+                         [(2, 3, 2), (4, 3, 2), (3, 4, 2), (3, 5, 2), (2, 2, 3)])
+def test_same_padding_keeps_the_part_of_the_drawn_output_the_docstring_names(
+        input_size, kernel_size, stride):
+    """Notebook 04: with a 3 x 3 kernel and stride 2, "same" keeps the first rows and columns."""
+    import keras
+
+    drawn = _counts_drawn(ae.plot_transposed_convolution(
+        input_size=input_size, kernel_size=kernel_size, stride=stride))
+    layer = keras.layers.Conv2DTranspose(1, kernel_size, strides=stride, padding="same",
+                                         use_bias=False, kernel_initializer="ones")
+    ones = np.ones((1, input_size, input_size, 1), "float32")
+    kept = keras.ops.convert_to_numpy(layer(ones))[0, :, :, 0]
+    side, start = input_size * stride, max(kernel_size - stride, 0) // 2
+    assert kept.shape == (side, side)
+    np.testing.assert_array_equal(kept, drawn[start:start + side, start:start + side])
+    if (kernel_size, stride) == (3, 2):  # the notebook's layers: the last row and column go
+        assert start == 0 and drawn.shape == (side + 1, side + 1)
+
+
 def test_it_returns_a_figure_with_three_panels_and_one_letter_per_input():
     fig = ae.plot_transposed_convolution(input_size=3)
     assert isinstance(fig, Figure)

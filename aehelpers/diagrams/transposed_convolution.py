@@ -63,7 +63,9 @@ def plot_transposed_convolution(*, input_size=2, kernel_size=3, stride=2):
     each output pixel: overlapping contributions are added. The output drawn is the full
     one (Keras' ``padding="valid"``), (input_size - 1) * stride + kernel_size pixels a side
     (input_size * stride when the stride is larger than the kernel, leaving gaps);
-    ``padding="same"`` keeps input_size * stride of them. Returns a matplotlib Figure.
+    ``padding="same"`` keeps input_size * stride of them, starting
+    max(kernel_size - stride, 0) // 2 pixels in (with a 3 x 3 kernel and stride 2: the
+    first rows and columns, the last row and column dropped). Returns a matplotlib Figure.
 
     Rejects sizes that are not positive integers (TypeError for a non-integer, ValueError
     for 0 or less, or above 5 for input_size and kernel_size and above 4 for stride).
