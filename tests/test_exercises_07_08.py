@@ -399,13 +399,19 @@ def test_the_measured_band_passes_and_is_compared_with_the_pretrained_probe(caps
                                     probe=probe, **world) is True
     out = _said(capsys)
     assert out.startswith("Correct") and "points against the random weights" in out
+    # The words follow the measured band, and count _conv's 14 x 14 x 8 responses.
+    assert ("a linear rule on 1,568 such responses separated the classes well (60% or more "
+            "of the test images right)") in out, out
 
 
 def test_the_check_follows_the_run_when_nothing_can_be_learned(capsys):
     world = _random_probe_world(shuffled=True)
     assert ae.check_random_features("high", untrained=_conv(0), **world) is False
     assert ae.check_random_features(" Chance ", untrained=_conv(0), **world) is True
-    assert "Do exercise 2 first" in _said(capsys)
+    out = _said(capsys)
+    assert "Do exercise 2 first" in out
+    assert "did little better than guessing (under 20% of the test images right)" in out, out
+    assert "separated the classes" not in out, out
 
 
 @pytest.mark.parametrize(

@@ -191,6 +191,10 @@ def check_linear_probe(probe, *, features, x_test, y_test, frozen_accuracy=None,
 
 # The three predictions the exercise offers, and the accuracy range each one stands for.
 _BANDS = {"chance": (0.0, 0.2), "middle": (0.2, 0.6), "high": (0.6, 1.0)}
+# What a linear rule on the random features did, in the words of the band it reached.
+_RULE_DID = {"chance": "did little better than guessing",
+             "middle": "separated the classes only in part",
+             "high": "separated the classes well"}
 
 
 def _band(accuracy):
@@ -277,12 +281,16 @@ def check_random_features(prediction, *, untrained, x_train, y_train, x_test, y_
                        f"{100 * (pretrained - accuracy):+.1f} points against the random "
                        "weights; that difference, not its "
                        f"{pretrained:.1%}, is what pretraining added to the probe in this run.")
+    low, high = _BANDS[measured]
+    band = (f"under {high:.0%}" if low == 0 else f"{low:.0%} or more" if high == 1
+            else f"{low:.0%} to {high:.0%}")
     return passed(f"a linear probe on the features of an untrained copy (random weights) is "
                   f"right on {accuracy:.1%} of the test images (chance: 10%).{compare} Each "
                   "random 3 x 3 filter with ReLU still responds to a local pattern of ink at "
-                  "every position, and a linear rule on 3,136 such responses separates the "
-                  "classes well. A probe's score alone does not measure pretraining: compare "
-                  "it with the same probe on the same architecture with random weights.")
+                  f"every position; here a linear rule on {random_probe.n_features_in_:,} such "
+                  f"responses {_RULE_DID[measured]} ({band} of the test images right). A "
+                  "probe's score alone does not measure pretraining: compare it with the same "
+                  "probe on the same architecture with random weights.")
 
 
 # ---- exercise 4 (open): a tenth of the weights -----------------------------------------------
