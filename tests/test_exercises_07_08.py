@@ -636,13 +636,17 @@ def _notebook08_until_the_classifiers(monkeypatch, shared_data, *, quick, seed):
 @pytest.mark.parametrize("quick", [True, False])
 def test_08_trained_solutions_keep_their_margins_over_five_seeds(quick, shared_data,
                                                                  monkeypatch):
-    """Exercise 2's probe against its 60% goal; exercise 4's solution against the frozen
-    classifier (same labels): seeds 0-4, the notebook's own cells."""
+    """Exercise 2's probe against its 60% goal; exercise 3's probe on random weights against
+    its band; exercise 4's solution against the frozen classifier (same labels): seeds 0-4,
+    the notebook's own cells."""
     import keras
+    from sklearn.linear_model import LogisticRegression
+
+    from aehelpers.exercises.notebook08 import _probe_accuracy
 
     tolerance = inspect.signature(ae.check_small_head).parameters["tolerance"].default
     mode = "quick" if quick else "full"
-    gaps, probes = [], []
+    gaps, probes, random_probes = [], [], []
     for seed in SEEDS:
         nb = _notebook08_until_the_classifiers(monkeypatch, shared_data, quick=quick, seed=seed)
         labeled = nb["pick_labeled"](100, seed=0)
@@ -662,8 +666,15 @@ def test_08_trained_solutions_keep_their_margins_over_five_seeds(quick, shared_d
         probe = namespace["my_probe"]
         flat = nb["features"].predict(nb["x_test"], verbose=0).reshape(len(nb["x_test"]), -1)
         probes.append(float(np.mean(probe.predict(flat) == nb["y_test"])))
+        # Exercise 3: the same probe on an untrained make_features(), as its check fits it.
+        untrained = nb["make_features"]()
+        random_probe = LogisticRegression(max_iter=1000).fit(
+            untrained.predict(x, verbose=0).reshape(len(x), -1), y)
+        random_probes.append(_probe_accuracy(random_probe, untrained, nb["x_test"],
+                                             nb["y_test"]))
         print(f"seed {seed}: frozen {frozen:.4f}, exercise 4 {accuracy:.4f}, "
-              f"exercise 2's probe {probes[-1]:.4f}")
+              f"exercise 2's probe {probes[-1]:.4f}, exercise 3's {random_probes[-1]:.4f}")
     assert min(probes) >= MEASURED_08["probe_min"][mode] - 0.02, probes
+    assert min(random_probes) >= MEASURED_08["random_probe_min"][mode] - 0.02, random_probes
     assert min(gaps) >= -tolerance + 0.015, gaps  # a margin of 1.5 points
     assert min(gaps) >= MEASURED_08_SMALL_HEAD["gap_min"][mode] - 0.01, gaps
