@@ -4,11 +4,11 @@ The checks of 07's exercises 1 and 3 read the model that notebook 07 trained, so
 their solutions pass depends on the seed. They were measured by running notebook 07's cells
 with seeds 0-4 (and 42, the notebook's own) in quick mode; ``MEASURED_07_QUICK`` pins what
 was seen, and ``test_the_measured_margins_clear_the_goals`` keeps each goal clear of it.
-Notebook 08's exercise 2 reads its pretrained features; its margin was not measured in the
-session that wrote that check. Exercise 3's answer ("high": a linear probe on random weights
-reaches 60% or more) is robust: ``MEASURED_08`` pins what the probe on random weights scored
-over six seeds in both modes, and ``test_the_measured_margins_clear_the_goals`` keeps it
-clear of the band's edge.
+Notebook 08's exercises 2 and 4 read its pretrained features, and exercise 3's answer
+("high": a linear probe on random weights reaches 60% or more) holds while that probe stays
+above 60%: ``MEASURED_08`` and ``MEASURED_08_SMALL_HEAD`` pin what was seen over seeds, the
+seeds test re-measures it, and ``test_the_measured_margins_clear_the_goals`` keeps each goal
+clear of it.
 """
 
 import inspect
@@ -45,22 +45,26 @@ MEASURED_07_QUICK = {
 }
 MEASURED_07_FULL = {"easiest_digit": {1}, "blotted_gain_min": 0.013, "other_loss_max": 0.003}
 
-# Notebook 08, exercise 3: test accuracy of the logistic regression on the flattened outputs of
-# an untrained make_features() (seeds 0-4 and 42), fitted on draw 0's 100 labels per class of
-# the notebook's pool; quick mode (6,000-image pool, 1,000 test images): 0.764-0.792, full mode
-# (30,000, 10,000): 0.778-0.797.
-# Exercise 2: the solution's probe on the pretrained features, draw 0 (seeds 0-4, measured by
-# ``test_08_trained_solutions_keep_their_margins_over_five_seeds``): quick mode 77.8% to
-# 79.5%, full mode 83.3% to 83.8%; its goal is 60%.
-MEASURED_08 = {"random_probe_min": {"quick": 0.764, "full": 0.778},
-               "probe_min": {"quick": 0.778, "full": 0.833}}
-
-# Notebook 08, exercise 4: the solution's test accuracy minus the frozen classifier's, both
-# trained on draw 0's 100 labels per class, measured by
-# ``test_08_trained_solutions_keep_their_margins_over_five_seeds`` (the notebook's own cells,
-# its classifiers trained for 400 updates), seeds 0-4. Quick mode: -2.3, -1.2, -3.1, -0.5,
-# +0.1 points; full mode: -1.1, -1.6, -1.8, -2.3, -1.7 points. The check allows 5 below.
-MEASURED_08_SMALL_HEAD = {"gap_min": {"quick": -0.031, "full": -0.023}}
+# Notebook 08 as it is since 2026-12-01 (light decoder, 6 pretraining epochs in full mode and 3
+# in quick mode, classifiers trained for 400 updates); all on draw 0's 100 labels per class.
+# Quick mode (6,000-image pool, 1,000 test images), seeds 0-4, measured on 2026-12-01 by
+# ``test_08_trained_solutions_keep_their_margins_over_five_seeds``:
+# - exercise 2, the solution's probe on the pretrained features: 80.4, 80.3, 80.1, 80.1, 79.6%
+#   (its goal is 60%);
+# - exercise 3, the same probe on an untrained make_features(): 77.5, 77.9, 78.0, 78.3, 77.2%
+#   (the answer "high" holds above 60%);
+# - exercise 4, the solution's test accuracy minus the frozen classifier's: -2.8, -0.9, -1.7,
+#   -1.4, +1.3 points (the check allows 5 below).
+# Full mode (30,000, 10,000): seed 42 only with this configuration (the notebook with its
+# solutions, 2026-12-01): exercise 2 83.2%, exercise 3 78.9%, exercise 4 -2.3 points (80.8%
+# against 83.1%). Seeds 0-4 were measured with an earlier configuration (10 pretraining epochs
+# with a mirror-image decoder of transposed convolutions) and not since: exercise 2 83.3% to
+# 83.8% (2026-11-30, 600 updates per classifier), exercise 4 -1.1, -1.6, -1.8, -2.3, -1.7
+# points (2026-12-01, 400 updates); exercise 3 77.8% to 79.7% (2026-11-29, seeds 0-4 and 42).
+# The full-mode minima below are the lowest of both.
+MEASURED_08 = {"random_probe_min": {"quick": 0.772, "full": 0.778},
+               "probe_min": {"quick": 0.796, "full": 0.832}}
+MEASURED_08_SMALL_HEAD = {"gap_min": {"quick": -0.028, "full": -0.023}}
 
 
 def test_the_measured_margins_clear_the_goals():
