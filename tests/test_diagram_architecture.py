@@ -45,6 +45,20 @@ def test_a_dense_autoencoder_gets_one_bar_per_layer_that_changes_the_data():
     assert "32" in _labels(fig) and "784" in _labels(fig)
 
 
+def test_a_bar_too_small_to_see_is_drawn_at_the_minimum_height():
+    import keras
+
+    from aehelpers.diagrams.architecture import MIN_HEIGHT
+
+    model = keras.Sequential([keras.Input(shape=(1_000,)), keras.layers.Dense(10_000),
+                              keras.layers.Dense(10), keras.layers.Dense(1_000)])
+    heights = [h for _, h in _bars(ae.plot_architecture(model))]
+    assert heights[0] == pytest.approx(heights[1] * 1_000 / 10_000)  # the input, to scale
+    assert heights[2] == pytest.approx(heights[1] * MIN_HEIGHT)  # 10 numbers: the minimum
+    docstring = " ".join(ae.plot_architecture.__doc__.split())
+    assert f"under {MIN_HEIGHT:.1%} of the tallest" in docstring  # what it tells the learner
+
+
 def test_the_narrowest_layer_is_the_code_when_nothing_else_says():
     import keras
 

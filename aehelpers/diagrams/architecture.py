@@ -7,6 +7,10 @@ __all__ = ["plot_architecture"]
 # Encoder, code and decoder are coloured apart; the input (data, not a layer) is grey.
 COLORS = {"input": "#9e9e9e", "encoder": "#4c72b0", "code": "#dd8452", "decoder": "#55a868"}
 
+# The smallest bar, as a fraction of the tallest: a 32-number code beside 6,272 feature-map
+# values (notebook 04) would be a hairline at its true scale.
+MIN_HEIGHT = 0.015
+
 # Layers that only reshape or regularise: they keep the numbers, so they get no bar.
 _PASS_THROUGH = {"Flatten", "Reshape", "Dropout", "GaussianNoise", "Activation",
                  "BatchNormalization", "LayerNormalization", "InputLayer"}
@@ -92,10 +96,13 @@ def plot_architecture(model, *, code_layer=None, title=None):
 
     Used from notebook 01 on. ``model`` is a Keras model (Sequential or functional, with the
     encoder and decoder nested or not) or what the course's builders return (an
-    ``Autoencoder`` or a VAE's parts, with ``encoder`` and ``decoder``). Each bar is a layer
-    that changes the data (Flatten, Reshape, Dropout and normalisation layers keep the
-    numbers and are left out); its height is proportional to how many numbers the layer
-    outputs per example, and its label gives the layer type, output shape and activation.
+    ``Autoencoder`` or a VAE's parts, with ``encoder`` and ``decoder``). The first bar is the
+    input; each other bar is a layer that changes the data (Flatten, Reshape, Dropout and
+    normalisation layers keep the numbers and are left out). A bar's height is proportional
+    to how many numbers per example it stands for (the input's size, or what the layer
+    outputs), written above it, except that a bar under 1.5% of the tallest (``MIN_HEIGHT``)
+    is drawn at 1.5%, so that a small code stays visible; its label gives the layer type,
+    output shape and activation.
     The code is the encoder's last layer when the encoder is known, else the layer named
     ``code_layer``, else the narrowest layer. Returns a matplotlib Figure.
     """
@@ -155,7 +162,7 @@ def _draw(bars, parts, *, title):
     ax = fig.add_axes((0.01, 0.2, 0.98, 0.66))
     tallest = max(bar[1] for bar in bars)
     bar_width, gap = 0.5, 1.0
-    heights = [max(bar[1] / tallest, 0.015) for bar in bars]
+    heights = [max(bar[1] / tallest, MIN_HEIGHT) for bar in bars]
     for i, ((label, width, _, _), part, h) in enumerate(zip(bars, parts, heights, strict=True)):
         x = i * gap
         ax.add_patch(Rectangle((x - bar_width / 2, -h / 2), bar_width, h,
