@@ -309,10 +309,12 @@ def load_fashion_mnist(*, data_dir=None, flatten=False, n_train=None, n_test=Non
 def make_3d_data(n_points=1_000, *, noise=0.05, curvature=0.5, seed=0, return_coords=False):
     """Return a seeded 3D point cloud (n_points, 3) float32: a curved 2D sheet plus noise.
 
-    The sheet is z = curvature * (u**2 - v**2) for (u, v) in [-1, 1]^2, tilted so that it
-    lies along no axis; with ``return_coords=True`` also returns the (n, 2) sheet
-    coordinates (u, v), handy for colouring plots. Rejects n_points < 10 and negative
-    noise or curvature.
+    The sheet is z = curvature * (u**2 - v**2) for (u, v) in [-1, 1]^2. Each point gets
+    independent Gaussian noise of standard deviation ``noise`` on each of its three
+    coordinates (isotropic noise: the same spread in every direction, across the sheet
+    too); the cloud is then tilted so that the sheet lies along no axis. With
+    ``return_coords=True`` also returns the (n, 2) sheet coordinates (u, v), handy for
+    colouring plots. Rejects n_points < 10 and negative noise or curvature.
     """
     if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 10:
         raise ValueError(f"n_points must be an integer >= 10, got {n_points!r}")

@@ -52,8 +52,9 @@ class Recipe:
     ``steps_per_execution`` is how many training steps Keras runs in one call into
     TensorFlow: on a CPU, small models spend most of their time in the per-call overhead.
     ``jit_compile`` turns on XLA compilation (slower to start; measured not worth it here).
-    Used in every notebook that trains (01-08), as ``ae.FAST_RECIPE``, ``ae.DENSE_RECIPE`` or
-    ``ae.SHALLOW_RECIPE``.
+    The course's own recipes are ``ae.FAST_RECIPE``, ``ae.DENSE_RECIPE`` and
+    ``ae.SHALLOW_RECIPE``; a notebook can also make its own, as notebook 01 does for its 3D
+    cloud.
 
     Rejects (TypeError for a wrong type, ValueError for a wrong value) a batch_size or
     steps_per_execution that is not a positive integer, a learning rate that is not a

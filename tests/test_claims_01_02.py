@@ -148,3 +148,35 @@ def test_02_names_the_batch_sizes_of_the_deeper_models_recipes():
     text = " ".join(text.split())
     for name in ("DENSE_RECIPE", "FAST_RECIPE"):
         assert f"`ae.{name}` (batch {getattr(ae, name).batch_size})" in text, name
+
+
+def _bias_moves(model, layer, logits):
+    """One SGD step on BCE, every target 0 and every pixel's logit set by the output bias:
+    which of the first len(logits) pixels' biases moved."""
+    import keras
+    import numpy as np
+
+    kernel, bias = layer.get_weights()
+    bias[:len(logits)] = logits
+    layer.set_weights([np.zeros_like(kernel), bias])  # the logit is the bias, whatever the input
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="binary_crossentropy")
+    inputs = np.zeros((4, *model.input_shape[1:]), "float32")
+    model.train_on_batch(inputs, np.zeros((4, *model.output_shape[1:]), "float32"))
+    return [bool(moved) for moved in layer.get_weights()[1][:len(logits)] != logits]
+
+
+def test_02_bce_push_stops_beyond_a_logit_of_16_because_the_output_is_reshaped():
+    # "in this model Keras takes the logs of p clipped to [1e-7, 1 - 1e-7], so beyond
+    # |z| ≈ 16 the push is 0; were the sigmoid's output not reshaped on its way to the loss,
+    # Keras would use z itself, with no such limit"
+    import keras
+
+    namespace = {"keras": keras, "CODE_SIZE": 32}
+    exec(_code_cell("02_mnist_autoencoder.ipynb", "decoder = keras.Model(")
+         .replace("autoencoder.summary()", ""), namespace)
+    model = namespace["autoencoder"]
+    output_layer = namespace["decoder"].get_layer("reconstruction")
+    assert _bias_moves(model, output_layer, [15.0, 17.0]) == [True, False]
+    unreshaped = keras.Sequential([keras.Input(shape=(32,)),
+                                   keras.layers.Dense(784, activation="sigmoid")])
+    assert _bias_moves(unreshaped, unreshaped.layers[-1], [15.0, 17.0]) == [True, True]

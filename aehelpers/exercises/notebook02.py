@@ -15,11 +15,32 @@ __all__ = ["check_best_rebuilt_digit", "check_bce_loss", "check_small_code_beats
 MAX_CODE = 16
 
 
+def _per_digit(errors, labels):
+    return {int(d): float(errors[labels == d].mean()) for d in np.unique(labels)}
+
+
 def _mean_mse_per_digit(model, images, labels):
     from .. import reconstruction_errors
 
-    errors = reconstruction_errors(model, images)
-    return {int(d): float(errors[labels == d].mean()) for d in np.unique(labels)}
+    return _per_digit(reconstruction_errors(model, images), labels)
+
+
+def _errors_and_share_on_ink(model, images):
+    """Each image's MSE, and the share of all the squared error on pixels with ink (above 0)."""
+    from .. import reconstruction_errors
+    from .._calls import call_model
+
+    outputs = []
+
+    def kept(batch):  # the model, its outputs kept: one pass gives both measures
+        outputs.append(call_model(model, batch))
+        return outputs[-1]
+
+    images = np.asarray(images, "float32")
+    errors = reconstruction_errors(kept, images)
+    squared = np.square(np.concatenate(outputs).reshape(images.shape) - images)
+    total = float(squared.sum())
+    return errors, (float(squared[images > 0].sum()) / total if total > 0 else float("nan"))
 
 
 def check_best_rebuilt_digit(prediction, autoencoder, images, labels):
@@ -27,8 +48,8 @@ def check_best_rebuilt_digit(prediction, autoencoder, images, labels):
 
     ``prediction`` is the learner's digit (0-9). The check measures the mean squared error
     per digit of ``autoencoder`` on ``images`` (with their ``labels``), prints the ranking
-    next to each digit's mean amount of ink, and explains the outcome. Prints a verdict;
-    returns True or False.
+    next to each digit's mean amount of ink and the share of the error that falls on the
+    pixels with ink, and explains the outcome. Prints a verdict; returns True or False.
     """
     check = "check_best_rebuilt_digit"
     if prediction is None:
@@ -39,19 +60,23 @@ def check_best_rebuilt_digit(prediction, autoencoder, images, labels):
         return not_yet(check, "format", f"the prediction must be a digit from 0 to 9 (an int), "
                        f"got {prediction!r}.")
     labels = np.asarray(labels)
-    per_digit = _mean_mse_per_digit(autoencoder, images, labels)
+    errors, on_ink = _errors_and_share_on_ink(autoencoder, images)
+    per_digit = _per_digit(errors, labels)
     ink = {d: float(np.asarray(images)[labels == d].mean()) for d in per_digit}
     ranking = sorted(per_digit, key=per_digit.get)
     print("digit  mean MSE  mean ink (pixel value)")
     for d in ranking:
         print(f"  {d}    {per_digit[d]:.4f}    {ink[d]:.3f}")
+    inked = float(np.mean(np.asarray(images) > 0))
+    print(f"the pixels with ink (above 0 in the originals) are {inked:.0%} of all pixels and "
+          f"carry {on_ink:.0%} of the squared error")
     best = ranking[0]
     least_ink = min(ink, key=ink.get)
     why = (f"The MSE is a mean over all {np.asarray(images)[0].size} pixels, and most of "
-           f"them are blank paper, which the model rebuilds well: most of the error comes "
-           f"from the strokes. A digit with little ink has few stroke pixels to get wrong, "
-           f"so it can score best even if its shape is no easier. Here the digit with the "
-           f"least ink is {least_ink}.")
+           f"them are blank paper, which the model rebuilds well: the {inked:.0%} of pixels "
+           f"with ink carry {on_ink:.0%} of the error. A digit with little ink has few "
+           f"stroke pixels to get wrong, so it can score best even if its shape is no "
+           f"easier. Here the digit with the least ink is {least_ink}.")
     if int(prediction) != best:
         return not_yet(check, "wrong prediction",
                        f"you predicted {int(prediction)}; this run rebuilds {best} best "
@@ -62,9 +87,13 @@ def check_best_rebuilt_digit(prediction, autoencoder, images, labels):
     return passed(f"as you predicted, {best} has the lowest MSE ({per_digit[best]:.4f}). {why}")
 
 
-def _reference_bce(x, p, eps=1e-7):
-    p = np.clip(p, eps, 1 - eps)
-    return float(np.mean(-(x * np.log(p) + (1 - x) * np.log(1 - p))))
+def _keras_bce(x, p):
+    """Keras' own binary cross-entropy of outputs p for targets x, as one mean per pixel."""
+    import keras
+
+    # It averages over the last axis; every row has the same length, so the mean of those
+    # means is the mean over all pixels, as Keras reports a loss.
+    return float(np.mean(keras.ops.convert_to_numpy(keras.losses.binary_crossentropy(x, p))))
 
 
 def _call_loss(loss, x, p):
@@ -78,10 +107,10 @@ def _call_loss(loss, x, p):
 def check_bce_loss(loss, images):
     """Exercise 2 of notebook 02: binary cross-entropy written by hand as a Keras loss.
 
-    ``loss(y_true, y_pred)`` must give the per-pixel mean BCE that Keras gives (a mean over
-    the pixels; per image or over the batch), stay finite for outputs of exactly 0 or 1,
-    and train a small 784 -> 32 -> 784 autoencoder on ``images`` (one short epoch) so that
-    its loss goes down. Prints a verdict; returns True or False.
+    ``loss(y_true, y_pred)`` must give what ``keras.losses.binary_crossentropy`` gives on a
+    test batch, averaged over the pixels (per image or over the batch), stay finite for
+    outputs of exactly 0 or 1, and train a small 784 -> 32 -> 784 autoencoder on ``images``
+    (one short epoch) so that its loss goes down. Prints a verdict; returns True or False.
     """
     check = "check_bce_loss"
     if (wrong := not_a_function(check, loss, "my_bce(y_true, y_pred)")) is not None:
@@ -96,7 +125,7 @@ def check_bce_loss(loss, images):
         return not_yet(check, "raises", f"my_bce(y_true, y_pred) raised {type(err).__name__}: "
                        f"{str(err)[:200]}", ("Use keras.ops (keras.ops.log, keras.ops.mean, "
                                              "keras.ops.clip) on the two tensors.",))
-    want = _reference_bce(x, p)
+    want = _keras_bce(x, p)
     print(f"on a test batch: your loss {got:.4f}, Keras' binary cross-entropy {want:.4f}")
     if not np.isfinite(got):
         return not_yet(check, "not finite", "your loss is not a finite number on outputs "
