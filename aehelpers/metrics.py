@@ -85,9 +85,11 @@ def pick_threshold(scores_normal, *, quantile=0.99):
 
     Give it the reconstruction errors of normal validation images that the model did not
     train on (never the test anomalies: that would be tuning on the answer). With
-    ``quantile=0.99`` about 1% of normal images are flagged: the false-alarm rate you chose.
-    Used in notebook 07. Rejects scores that are not a non-empty 1-D array of finite
-    numbers, and a quantile outside (0, 1).
+    ``quantile=0.99`` about 1% of the given scores lie above it: the false-alarm rate you
+    chose. On new normal images that 1% is only an estimate: the threshold rests on the few
+    highest of the given scores, so the rate on new images can differ. Used in notebook 07.
+    Rejects scores that are not a non-empty 1-D array of finite numbers, and a quantile
+    outside (0, 1).
     """
     func = "pick_threshold"
     scores = check_scores(func, "scores_normal", scores_normal)

@@ -90,8 +90,11 @@ def check_easiest_digit(prediction, *, model, images, labels):
         return passed(f"digit {truth} has the lowest median error ({table}; lowest first). "
                       f"It is {np.median(errors) / medians[truth]:.1f} times lower than the "
                       "median of all normal digits: little ink, in one simple shape, is easy "
-                      "to rebuild. That is why a held-out digit like this one would hardly be "
-                      "flagged: a low error says 'easy to draw', not 'seen before'.")
+                      f"to rebuild. This model saw {truth}s in training: this is the digit "
+                      "easiest to rebuild for a model that knows it. A held-out 1's ROC AUC "
+                      "below 0.5 (see 'What a reconstruction error can and cannot see') "
+                      "suggests that 1s stay easy for a model that never saw one: a low error "
+                      "says 'easy to draw', not 'seen before'.")
     rank = ranking.index(int(prediction)) + 1
     return not_yet(
         func, "wrong", f"digit {prediction} ranks {rank} of {len(ranking)} by median error "
