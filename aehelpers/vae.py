@@ -56,10 +56,11 @@ def reconstruction_loss(images, reconstructions):
 
 
 def kl_divergence(z_mean, z_log_var):
-    """KL(q(z|x) || p(z)) for q = N(z_mean, exp(z_log_var)) and p = N(0, I), averaged over images.
+    """KL(q(z|x) || p(z)) for q = N(z_mean, diag(exp(z_log_var))), p = N(0, I); mean over images.
 
     Taught in notebook 06: ``-0.5 * sum(1 + log var - mean**2 - var)`` over the code's
-    dimensions. It is never negative, and 0 only when every code is exactly N(0, 1).
+    dimensions. It is never negative, and 0 only when every image's cloud q(z|x) is exactly
+    N(0, I).
     """
     per_dimension = 1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)
     return ops.mean(-0.5 * ops.sum(per_dimension, axis=1))
