@@ -277,14 +277,16 @@ def plot_images(images, *, labels=None, class_names=None, n_cols=10, image_shape
 
 
 def plot_reconstructions(originals, reconstructions, *, labels=None, class_names=None, n=10,
-                         n_cols=10, image_shape=(28, 28), show_error=True, title=None):
+                         n_cols=10, image_shape=(28, 28), show_error=True, title=None,
+                         top_row="original"):
     """Return a matplotlib grid: originals in the top row, reconstructions below each one.
 
     Taught in notebooks 02-03. ``reconstructions`` is one array of the same shape as
     ``originals``, or a dict {row name: array} to compare several models (e.g. PCA,
     shallow, deep) under the same originals; all are pixel values in [0, 1], drawn as dark
     ink on white paper. The first ``n`` images are shown, ``n_cols``
-    per band; ``show_error`` writes each reconstruction's mean squared error under it.
+    per band; ``show_error`` writes each reconstruction's mean squared error under it;
+    ``top_row`` names the top row (e.g. "VAE samples" when it holds no originals).
     Rejects arrays of different shapes, non-image arrays, NaN, an empty dict, n < 1, and
     labels of another length or outside class_names.
     """
@@ -312,6 +314,11 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
     n = min(check_positive_int(func, "n", n), len(originals))
     n_cols = min(check_positive_int(func, "n_cols", n_cols), n)
     check_title(func, title)
+    if not isinstance(top_row, str):
+        raise TypeError(f"{func}(): top_row must be a string (the top row's name), "
+                        f"got {type(top_row).__name__}")
+    if not top_row.strip():
+        raise ValueError(f"{func}(): top_row must be a non-empty name, got {top_row!r}")
 
     n_bands = int(np.ceil(n / n_cols))
     rows_per_band = 1 + len(rows)
@@ -319,7 +326,7 @@ def plot_reconstructions(originals, reconstructions, *, labels=None, class_names
     fig = new_figure(figsize=(1.1 * n_cols + 1.2,
                                row_height * rows_per_band * n_bands + (0.4 if title else 0)))
     axes = fig.subplots(rows_per_band * n_bands, n_cols, squeeze=False)
-    names = ["original", *rows]
+    names = [top_row, *rows]
     for band in range(n_bands):
         for col in range(n_cols):
             i = band * n_cols + col

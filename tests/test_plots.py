@@ -218,6 +218,13 @@ def test_reconstructions_compare_several_models_in_bands():
     assert axes[4, 1].get_xlabel() == ""
 
 
+def test_reconstructions_top_row_can_be_renamed():
+    fig = ae.plot_reconstructions(IMAGES, {"plain AE": IMAGES * 0.5}, n=4, show_error=False,
+                                  top_row="VAE samples")
+    axes = np.array(fig.axes).reshape(2, 4)
+    assert [axes[r, 0].get_ylabel() for r in range(2)] == ["VAE samples", "plain AE"]
+
+
 @pytest.mark.parametrize(
     ("recon", "kwargs", "error", "words"),
     [
@@ -228,6 +235,8 @@ def test_reconstructions_compare_several_models_in_bands():
         (np.zeros((12, 784)), {"n": 0}, ValueError, "n must be"),
         (np.zeros((12, 784)), {"labels": np.zeros(3)}, ValueError, "one class number per item"),
         (np.full((12, 784), np.inf), {}, ValueError, "NaN or infinite"),
+        (np.zeros((12, 784)), {"top_row": 3}, TypeError, "top_row must be a string"),
+        (np.zeros((12, 784)), {"top_row": " "}, ValueError, "top_row must be a non-empty"),
     ],
 )
 def test_reconstructions_reject_bad_input(recon, kwargs, error, words):
