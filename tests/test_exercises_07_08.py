@@ -101,6 +101,16 @@ def test_the_easiest_digit_passes_with_its_ranking(capsys):
     assert ae.check_easiest_digit(1, model=model, images=images, labels=labels) is True
     out = _said(capsys)
     assert out.startswith("Correct") and "lowest median error" in out
+    assert "held-out 1's ROC AUC" in out
+
+
+def test_the_sentence_on_1s_is_said_only_when_1s_are_the_easiest(capsys):
+    images, labels, model = _digits_by_ink()
+    keep = labels != 1  # as with HELD_OUT = 1: the easiest normal digit is now a 2
+    assert ae.check_easiest_digit(2, model=model, images=images[keep], labels=labels[keep])
+    out = _said(capsys)
+    assert out.startswith("Correct") and "saw 2s in training" in out
+    assert "1s" not in out
 
 
 @pytest.mark.parametrize(

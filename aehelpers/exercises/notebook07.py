@@ -87,14 +87,16 @@ def check_easiest_digit(prediction, *, model, images, labels):
     truth = ranking[0]
     table = ", ".join(f"{d}: {medians[d]:.4f}" for d in ranking)
     if int(prediction) == truth:
-        return passed(f"digit {truth} has the lowest median error ({table}; lowest first). "
-                      f"It is {np.median(errors) / medians[truth]:.1f} times lower than the "
-                      "median of all normal digits: little ink, in one simple shape, is easy "
-                      f"to rebuild. This model saw {truth}s in training: this is the digit "
-                      "easiest to rebuild for a model that knows it. A held-out 1's ROC AUC "
-                      "below 0.5 (see 'What a reconstruction error can and cannot see') "
-                      "suggests that 1s stay easy for a model that never saw one: a low error "
-                      "says 'easy to draw', not 'seen before'.")
+        message = (f"digit {truth} has the lowest median error ({table}; lowest first). "
+                   f"It is {np.median(errors) / medians[truth]:.1f} times lower than the "
+                   f"median of all normal digits. This model saw {truth}s in training: this "
+                   "is the digit easiest to rebuild for a model that knows it.")
+        if truth == 1:
+            message += (" Little ink, in one simple stroke, is easy to rebuild. A held-out "
+                        "1's ROC AUC below 0.5 (see 'What a reconstruction error can and "
+                        "cannot see') suggests that 1s stay easy for a model that never saw "
+                        "one: a low error says 'easy to draw', not 'seen before'.")
+        return passed(message)
     rank = ranking.index(int(prediction)) + 1
     return not_yet(
         func, "wrong", f"digit {prediction} ranks {rank} of {len(ranking)} by median error "
