@@ -16,13 +16,8 @@ MAX_CODE = 16
 
 
 def _per_digit(errors, labels):
+    """Mean of ``errors`` per digit of ``labels``: {digit: mean error}."""
     return {int(d): float(errors[labels == d].mean()) for d in np.unique(labels)}
-
-
-def _mean_mse_per_digit(model, images, labels):
-    from .. import reconstruction_errors
-
-    return _per_digit(reconstruction_errors(model, images), labels)
 
 
 def _errors_and_share_on_ink(model, images):
