@@ -81,12 +81,22 @@ _REPORT = f"""\
 import json as _nbs_json, resource as _nbs_resource
 _nbs_self = _nbs_resource.getrusage(_nbs_resource.RUSAGE_SELF)
 _nbs_kids = _nbs_resource.getrusage(_nbs_resource.RUSAGE_CHILDREN)
+def _nbs_memory_split():  # Linux: the kernel's memory now, by kind, in bytes (else empty)
+    try:
+        with open("/proc/self/status") as status:
+            lines = [line.split() for line in status]
+    except OSError:
+        return {{}}
+    kinds = ("VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "Threads")
+    return {{line[0][:-1]: int(line[1]) * (1024 if len(line) > 2 else 1)
+            for line in lines if line and line[0][:-1] in kinds}}
 print("{_MARKER}" + _nbs_json.dumps({{
     "maxrss_bytes": _nbs_self.ru_maxrss * 1024,
     "cpu_seconds": _nbs_self.ru_utime + _nbs_self.ru_stime
                    + _nbs_kids.ru_utime + _nbs_kids.ru_stime,
     "fits": _nbs_fits,
     "loads": _nbs_loads,
+    "memory_at_end": _nbs_memory_split(),
 }}))
 """
 
@@ -104,6 +114,10 @@ class NotebookStats(NamedTuple):
     cell_peaks: list = ()  # [cell number in the file, its first line, peak RSS bytes in it]
     exercise_outputs: list = ()  # [exercise heading, printed output of its check cell]
     cell_seconds: list = ()  # [cell number in the file, its first line, wall seconds it took]
+    # Linux: the kernel's memory when the last cell ended, by kind (bytes; "Threads" a count):
+    # VmHWM (its peak), VmRSS = RssAnon (its own data) + RssFile (library code and other
+    # mapped files, shared and reloadable) + RssShmem.
+    memory_at_end: dict = {}
 
 
 class NotebookFailed(RuntimeError):
@@ -125,6 +139,33 @@ def _tree_rss(process, exclude_pid):
         with contextlib.suppress(psutil.Error):
             total += child.memory_info().rss
     return total
+
+
+def memory_rises(cell_peaks, top=3):
+    """The cells that raised the kernel's peak memory most: [[cell, first line, +MB, MB]]."""
+    rises, highest = [], 0
+    for index, line, peak in cell_peaks:
+        if highest and peak > highest:
+            rises.append([index, line, (peak - highest) / 1e6, peak / 1e6])
+        highest = max(highest, peak)
+    return sorted(rises, key=lambda rise: -rise[2])[:top]
+
+
+def memory_summary(stats):
+    """One line on a run's memory: its peak, the kernel's memory at the end by kind, the rises."""
+    text = f"peak {stats.peak_rss_bytes / 1e6:.0f} MB"
+    end = stats.memory_at_end
+    if end.get("VmRSS"):
+        text += (f"; at the end: RSS {end['VmRSS'] / 1e6:.0f} MB = own data (RssAnon) "
+                 f"{end.get('RssAnon', 0) / 1e6:.0f} + mapped files (RssFile) "
+                 f"{end.get('RssFile', 0) / 1e6:.0f} + shared memory "
+                 f"{end.get('RssShmem', 0) / 1e6:.0f}, the kernel's own peak (VmHWM) "
+                 f"{end.get('VmHWM', 0) / 1e6:.0f} MB, {end.get('Threads', '?')} threads")
+    rises = memory_rises(stats.cell_peaks)
+    if rises:
+        text += "; largest rises: " + ", ".join(
+            f"cell {index} `{line[:40]}` +{mb:.0f} MB" for index, line, mb, _ in rises)
+    return text
 
 
 def notebook_stats(path, env=None, *, timeout=3600, poll=0.05, solutions=False):
@@ -197,6 +238,7 @@ def notebook_stats(path, env=None, *, timeout=3600, poll=0.05, solutions=False):
         cell_peaks=report.get("cell_peaks", []),
         exercise_outputs=report.get("exercise_outputs", []),
         cell_seconds=report.get("cell_seconds", []),
+        memory_at_end=kernel.get("memory_at_end", {}),
     )
 
 

@@ -153,10 +153,13 @@ def _run_60k_stand_in(path, data, mnist_train):
 
 def _notebook_row(path, mode, stats):
     """Return section 3's record of one notebook run (a NotebookStats) as a JSON-able dict."""
+    from benchmarks import notebook_stats as ns
+
     return {"notebook": Path(path).name, "mode": mode, "seconds": stats.seconds,
             "cpu_seconds": stats.cpu_seconds, "peak_rss_mb": stats.peak_rss_bytes / 1e6,
             "error": stats.error, "fits": stats.fits, "loads": stats.loads,
-            "memory_jumps": _memory_jumps(stats.cell_peaks),
+            "memory_jumps": ns.memory_rises(stats.cell_peaks),
+            "memory_at_end": stats.memory_at_end,
             "longest_cell": max(stats.cell_seconds, key=lambda c: c[2], default=None)}
 
 
@@ -180,16 +183,6 @@ def _write_padded_mnist(data, folder, *, n):
         header = np.array([magic, *array.shape], dtype=">u4").tobytes()
         with gzip.open(folder / "mnist" / name, "wb", compresslevel=1) as f:
             f.write(header + array.tobytes())
-
-
-def _memory_jumps(cell_peaks, top=3):
-    """Return the cells that raised the kernel's peak memory most: [cell, line, +MB, MB]."""
-    jumps, highest = [], 0
-    for index, line, peak in cell_peaks:
-        if highest and peak > highest:
-            jumps.append([index, line, (peak - highest) / 1e6, peak / 1e6])
-        highest = max(highest, peak)
-    return sorted(jumps, key=lambda j: -j[2])[:top]
 
 
 def _local_mnist_train_count(data):

@@ -11,6 +11,7 @@ figures: that is the restart test, with each notebook run twice in all.
 
 import os
 import re
+import sys
 
 import nbformat
 import pytest
@@ -21,18 +22,23 @@ from benchmarks.notebook_stats import (
     SOLUTION,
     fill_in_solutions,
     folded_solutions,
+    memory_rises,
+    memory_summary,
     notebook_stats,
 )
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Where each notebook's checked figures are kept for the browser suite's second run.
 CHECKS_DIR = ROOT / "build" / "notebook-checks"
+# Each notebook's memory in this run, one line each (benchmarks/notebook_stats.memory_summary).
+MEMORY_LOG = ROOT / "build" / "notebook-memory.txt"
 
 
 @pytest.fixture(scope="module")
 def quick_env(tmp_path_factory):
     if not os.environ.get("AEHELPERS_DATA_DIR"):
         pytest.skip("set AEHELPERS_DATA_DIR to a local data folder to run the notebooks offline")
+    MEMORY_LOG.unlink(missing_ok=True)  # an earlier run's lines must not stand in for this one's
     return {"AEHELPERS_QUICK": "1",
             "AEHELPERS_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
 
@@ -69,6 +75,30 @@ def test_folded_solutions_are_found_by_exercise_number(tmp_path):
     assert folded_solutions(tmp_path / "nb.ipynb") == {1: "a = 1\n", 12: "c = 3\n"}
 
 
+def test_memory_rises_are_the_cells_that_raised_the_peak_most():
+    peaks = [[1, "import", 700e6], [2, "load", 750e6], [3, "small", 740e6],
+             [4, "train", 900e6], [5, "plot", 905e6]]
+    assert memory_rises(peaks, top=2) == [[4, "train", 150.0, 900.0], [2, "load", 50.0, 750.0]]
+    assert memory_rises(peaks[:1]) == []  # the first cell raises nothing: it is the floor
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+def test_a_run_reports_the_kernels_memory_at_the_end_by_kind(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("big = bytearray(50_000_000)  # 50 MB the kernel holds"),
+    ])
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    stats = notebook_stats(tmp_path / "nb.ipynb", timeout=120)
+    assert stats.error is None, stats.error
+    end = stats.memory_at_end
+    assert end["RssAnon"] > 50_000_000
+    assert end["VmRSS"] == end["RssAnon"] + end["RssFile"] + end["RssShmem"]
+    assert end["VmRSS"] <= end["VmHWM"] <= stats.peak_rss_bytes
+    summary = memory_summary(stats)
+    assert summary.startswith(f"peak {stats.peak_rss_bytes / 1e6:.0f} MB; at the end: RSS ")
+    assert f"own data (RssAnon) {end['RssAnon'] / 1e6:.0f}" in summary
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_exercise_has_an_answer_cell_a_check_cell_and_a_solution(path):
     nb = nbformat.read(path, as_version=4)
@@ -95,8 +125,13 @@ def test_notebook_runs_with_its_solutions_within_memory(path, quick_env):
     assert list(verdicts) == _exercise_headings(path), "a check cell is missing or misplaced"
     wrong = {heading: text for heading, text in verdicts.items() if "Correct" not in text}
     assert not wrong, f"solutions that do not pass their check: {wrong}"
+    # Kept for CI's log (.ci/run prints it whether the suite passed or not).
+    MEMORY_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with MEMORY_LOG.open("a") as log:
+        log.write(f"{path.name} (quick, with solutions): {memory_summary(stats)}\n")
     assert stats.peak_rss_bytes <= MEMORY_LIMIT_BYTES, (
-        f"peak {stats.peak_rss_bytes / 1e9:.2f} GB over the 1.2 GB budget")
+        f"peak {stats.peak_rss_bytes / 1e9:.3f} GB over the 1.2 GB budget: "
+        f"{memory_summary(stats)}")
     CHECKS_DIR.mkdir(parents=True, exist_ok=True)
     # Written whole, then renamed: the browser suite, running alongside, may be waiting for it.
     partial = CHECKS_DIR / f"{path.stem}.txt.partial"
