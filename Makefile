@@ -55,7 +55,7 @@ lab: $(STAMP)
 # both runs of a notebook compute on the same threads, hence print the same figures. The
 # browser suite compares each notebook's Checks figures with the unit suite's once written.
 test: $(STAMP)
-	@bash tools/run_tests.sh "$(MAKE)"
+	@bash tools/run_tests.sh "$(MAKE)" "$(VENV)"
 
 # The unit tests (pyproject's testpaths); the notebooks run in tests/test_notebook_runs.py.
 # A teacher checks a changed notebook alone with: .venv/bin/pytest notebooks/NN_name.ipynb

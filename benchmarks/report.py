@@ -69,6 +69,11 @@ larger of the kernel's own high-water mark (`ru_maxrss`) and the polled RSS of t
 and its children. Importing TensorFlow alone costs about 650 MB of RSS here (about 270 MB
 of private memory and 390 MB of TensorFlow's library code pages): that is the floor of
 every notebook, leaving about 550 MB for data, models and plots under the 1.2 GB target.
+Right after pip has installed TensorFlow, the same import maps about 510 MB of library
+pages, 125 MB more, until the page cache's copies of them are dropped (they sit there in
+large blocks, each mapped whole): this run drops them before the notebooks run, and so does
+`make test` (`drop_cached_libraries` in benchmarks/notebook_stats.py), so that the figures
+do not depend on how recently pip ran.
 Full MNIST (60,000 training digits) is not available here. An MNIST notebook that uses
 all its training images (02) therefore runs twice in full mode: on the 10,000 local digits
 (the "full" row; its estimate scales the time of every `fit` on them by 60,000 / 10,000),

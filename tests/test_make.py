@@ -140,7 +140,11 @@ def test_ci_runs_the_test_suite_then_the_colab_and_binder_stacks():
     run = (ROOT / ".ci" / "run").read_text()
     # make test in the foreground; the Colab stack (prepare, then test: what make test-colab
     # runs) and make test-binder in the background, each awaited so that a failure fails CI.
-    assert re.search(r"^make test\s*$", run, re.M), run
+    assert re.search(r"^make test \|\| tested=\$\?\s*$", run, re.M), run
+    # ... then prints each notebook's memory, and fails if make test failed.
+    memory_log = run.index("cat build/notebook-memory.txt")
+    failed = run.index('[ "$tested" -eq 0 ] || {')
+    assert run.index("make test || tested") < memory_log < failed < run.index('await "$binder"')
     assert re.search(r"colab\.sh prepare && .*colab\.sh test", run), run
     assert re.search(r"make test-binder .*&$", run, re.M), run
     assert re.search(r'^await "\$colab"', run, re.M) and re.search(r'^await "\$binder"', run, re.M)
@@ -224,6 +228,9 @@ def test_make_test_runs_both_suites_at_once_on_one_thread_each(tmp_path):
     assert browser_start < unit_end and unit_start < browser_end, calls
     assert all("threads=1,1" in line for line in calls if line.startswith("start")), calls
     assert "wait=3600" in calls[browser_start], calls
+    # Before either suite: the page cache's copies of .venv's libraries are dropped.
+    drop = _line(calls, "start python benchmarks/notebook_stats.py --drop-cached-libraries .venv")
+    assert drop < browser_start and drop < unit_start, calls
     checks = project / "build" / "notebook-checks"
     assert not (checks / "01_old.txt").exists()  # no stale figures
     assert (checks / "unit-suite-ended").is_file()  # the browser suite waits no longer

@@ -20,6 +20,7 @@ from conftest import ROOT, SEEDS
 from benchmarks.notebook_stats import (
     MEMORY_LIMIT_BYTES,
     SOLUTION,
+    drop_cached_libraries,
     fill_in_solutions,
     folded_solutions,
     memory_rises,
@@ -80,6 +81,37 @@ def test_memory_rises_are_the_cells_that_raised_the_peak_most():
              [4, "train", 900e6], [5, "plot", 905e6]]
     assert memory_rises(peaks, top=2) == [[4, "train", 150.0, 900.0], [2, "load", 50.0, 750.0]]
     assert memory_rises(peaks[:1]) == []  # the first cell raises nothing: it is the floor
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="posix_fadvise is Linux's")
+def test_drop_cached_libraries_drops_the_cached_pages_of_the_libraries_only(tmp_path):
+    (tmp_path / "lib").mkdir()
+    library, other = tmp_path / "lib" / "libx.so.2", tmp_path / "data.txt"
+    for path in (library, other):
+        path.write_bytes(os.urandom(4 << 20))  # just written: its pages are in the cache
+    (tmp_path / "liby.so").symlink_to(library)  # a link is not a second library
+    assert drop_cached_libraries(tmp_path) == (1, 4 << 20)
+    assert _cached_share(library) < 0.1 and _cached_share(other) == 1.0
+    with pytest.raises(ValueError, match="folder must be an existing folder"):
+        drop_cached_libraries(tmp_path / "missing")
+
+
+def _cached_share(path):
+    """The share of the file's pages that are in the page cache (mincore on a mapping)."""
+    import ctypes
+    import mmap
+
+    size, page = path.stat().st_size, mmap.PAGESIZE
+    pages = (size + page - 1) // page
+    vector = (ctypes.c_ubyte * pages)()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    with path.open("rb") as file, mmap.mmap(file.fileno(), size, access=mmap.ACCESS_COPY) as m:
+        first = ctypes.c_char.from_buffer(m)  # reads nothing: only its address is used
+        done = libc.mincore(ctypes.addressof(first), size, vector)
+        del first  # the mapping closes only once nothing points into it
+    assert done == 0, ctypes.get_errno()
+    return sum(v & 1 for v in vector) / pages
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")

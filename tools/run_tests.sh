@@ -6,15 +6,22 @@
 # suite fails. The browser suite waits for the unit suite's figures of each notebook; it is
 # stopped (with SIGTERM, which it takes as Ctrl-C, so that it shuts its JupyterLab down) when
 # the unit suite fails, and on Ctrl-C.
-# Usage: bash tools/run_tests.sh MAKE   (the make program to call; make passes $(MAKE))
+# Before either suite starts, the page cache's copies of the virtual environment's compiled
+# libraries are dropped: the memory test measures each notebook kernel's RSS, which counts the
+# library pages it maps, and right after pip has written them that is about 125 MB more
+# (benchmarks/notebook_stats.py, drop_cached_libraries, says why).
+# Usage: bash tools/run_tests.sh MAKE VENV   (the make program to call, as make passes $(MAKE);
+#        the virtual environment's folder)
 set -u
 make_cmd=${1:-make}
+venv=${2:-.venv}
 export TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 export AEHELPERS_UI_CHECKS_WAIT=${AEHELPERS_UI_CHECKS_WAIT:-3600}  # see tests/ui/test_notebooks_in_browser.py
 checks=build/notebook-checks
 ended=$checks/unit-suite-ended  # the browser suite stops waiting for figures once it exists
 
 rm -rf "$checks"  # figures of an earlier run must not stand in for this run's
+"$venv/bin/python" benchmarks/notebook_stats.py --drop-cached-libraries "$venv"
 mkdir -p build
 log=build/test-browser.log
 set -m  # the browser suite in a process group of its own, so that all of it can be stopped
