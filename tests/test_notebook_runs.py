@@ -3,7 +3,9 @@
 Each notebook runs once here (quick mode, AEHELPERS_QUICK=1, data from AEHELPERS_DATA_DIR),
 with every exercise's answer cell replaced by the solution folded into the exercise's text:
 the run must pass, every exercise check must say "Correct", and the kernel's peak memory
-must stay under the course's budget (benchmarks/notebook_stats.py measures it). The printed
+must stay under the course's budget (benchmarks/notebook_stats.py measures it; `make test`
+first drops the page cache's copies of .venv's libraries, see tools/run_tests.sh, and each
+notebook's memory is written to build/notebook-memory.txt, which CI prints). The printed
 figures of the "## Checks" cells are saved in CHECKS_DIR; the browser suite (tests/ui) runs
 each notebook a second time, as a learner sees it, in a new kernel, and requires the same
 figures: that is the restart test, with each notebook run twice in all.
