@@ -160,12 +160,12 @@ def test_notebook_runs_with_its_solutions_within_memory(path, quick_env):
     wrong = {heading: text for heading, text in verdicts.items() if "Correct" not in text}
     assert not wrong, f"solutions that do not pass their check: {wrong}"
     # Kept for CI's log (.ci/run prints it whether the suite passed or not).
+    memory = memory_summary(stats)
     MEMORY_LOG.parent.mkdir(parents=True, exist_ok=True)
     with MEMORY_LOG.open("a") as log:
-        log.write(f"{path.name} (quick, with solutions): {memory_summary(stats)}\n")
+        log.write(f"{path.name} (quick, with solutions): {memory}\n")
     assert stats.peak_rss_bytes <= MEMORY_LIMIT_BYTES, (
-        f"peak {stats.peak_rss_bytes / 1e9:.3f} GB over the 1.2 GB budget: "
-        f"{memory_summary(stats)}")
+        f"peak {stats.peak_rss_bytes / 1e9:.3f} GB over the 1.2 GB budget: {memory}")
     CHECKS_DIR.mkdir(parents=True, exist_ok=True)
     # Written whole, then renamed: the browser suite, running alongside, may be waiting for it.
     partial = CHECKS_DIR / f"{path.stem}.txt.partial"
